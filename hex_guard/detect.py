@@ -1,0 +1,148 @@
+"""The detection engine: a fragment of bytes in, findings out.
+
+It never knows where the bytes came from (a file, the index, a blob in history); sources hand it
+a `Fragment`. Per fragment: keyword prefilter, then each gated rule's regex on the lines around its
+keyword hits (whole fragment for multi-line rules), then the placeholder filter and the rule's own
+validator on the captured secret, then overlap resolution in favour of the most specific rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from hex_guard import prefilter
+from hex_guard.finding import Finding, fingerprint
+from hex_guard.placeholder import is_placeholder, shannon_entropy
+from hex_guard.rules import RULES, Rule
+
+
+@dataclass(frozen=True)
+class Fragment:
+    # Repo-relative POSIX path: what path-scoped rules and fingerprints see.
+    repo_path: str
+    # The path as reports show it (relative to the working directory).
+    display_path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class _Match:
+    rule: Rule
+    start: int
+    end: int
+    secret: str
+
+
+class Engine:
+    """Rules plus their prefilter, built once per process and reused for every fragment."""
+
+    def __init__(self, rules: Sequence[Rule] = RULES, *, allow_hyperscan: bool = True) -> None:
+        self.rules = tuple(rules)
+        keywords: list[str] = []
+        self._rules_for_keyword: list[list[int]] = []
+        for rule_index, rule in enumerate(self.rules):
+            for keyword in rule.keywords:
+                keyword = keyword.lower()
+                if keyword not in keywords:
+                    keywords.append(keyword)
+                    self._rules_for_keyword.append([])
+                self._rules_for_keyword[keywords.index(keyword)].append(rule_index)
+        self._ungated = [i for i, r in enumerate(self.rules) if not r.keywords]
+        self.prefilter = prefilter.build(keywords, allow_hyperscan=allow_hyperscan)
+
+    def scan(self, fragment: Fragment) -> list[Finding]:
+        data = fragment.data
+        hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
+        for keyword_index, offset in self.prefilter.hits(data):
+            for rule_index in self._rules_for_keyword[keyword_index]:
+                hits_by_rule.setdefault(rule_index, []).append(offset)
+        if not hits_by_rule:
+            return []
+        matches: list[_Match] = []
+        for rule_index in sorted(hits_by_rule):
+            rule = self.rules[rule_index]
+            if rule.applies_to(fragment.repo_path):
+                matches.extend(_run_rule(rule, data, hits_by_rule[rule_index]))
+        return [_to_finding(m, fragment) for m in _most_specific(matches)]
+
+
+def _line_windows(data: bytes, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Merged [start, end) spans of the lines that hold the given offsets."""
+    current: tuple[int, int] | None = None
+    for offset in sorted(offsets):
+        if current is not None and offset <= current[1]:
+            continue
+        start = data.rfind(b"\n", 0, offset) + 1
+        end = data.find(b"\n", offset)
+        end = len(data) if end == -1 else end
+        if current is not None and start <= current[1] + 1:
+            current = (current[0], end)
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current
+
+
+def _run_rule(rule: Rule, data: bytes, offsets: list[int]) -> Iterator[_Match]:
+    regex = rule.regex
+    windows = [(0, len(data))] if rule.multiline else _line_windows(data, offsets)
+    for start, end in windows:
+        for m in regex.finditer(data, start, end):
+            found = _accept(rule, data, m)
+            if found is not None:
+                yield found
+
+
+def _accept(rule: Rule, data: bytes, m: re.Match[bytes]) -> _Match | None:
+    has_group = "secret" in rule.regex.groupindex
+    start, end = m.span("secret") if has_group else m.span()
+    secret = data[start:end].decode("utf-8", "surrogateescape")
+    if rule.check_placeholder and is_placeholder(secret):
+        return None
+    if (
+        rule.min_entropy
+        and shannon_entropy(secret[max(rule.reveal_prefix, 0) :]) < rule.min_entropy
+    ):
+        return None
+    if rule.validate is not None and not rule.validate(data, m):
+        return None
+    return _Match(rule, start, end, secret)
+
+
+def _most_specific(matches: list[_Match]) -> list[_Match]:
+    """One finding per secret: where spans overlap, the higher-priority rule wins."""
+    kept: list[_Match] = []
+    for m in sorted(matches, key=lambda m: (-m.rule.priority, m.start, -(m.end - m.start))):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _to_finding(m: _Match, fragment: Fragment) -> Finding:
+    line, column = _position(fragment.data, m.start)
+    end_line, end_column = _position(fragment.data, m.end)
+    return Finding(
+        rule_id=m.rule.id,
+        severity=m.rule.severity_of(m.secret),
+        description=m.rule.description,
+        hint=m.rule.hint,
+        path=fragment.display_path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        fingerprint=fingerprint(m.rule.id, fragment.repo_path, m.secret),
+        reveal_prefix=m.rule.reveal_prefix,
+        secret=m.secret,
+    )

@@ -1,0 +1,63 @@
+"""The finding record, its fingerprint and its redaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from hex_guard.rules import Severity
+
+ELLIPSIS = "…"
+
+
+def fingerprint(rule_id: str, repo_path: str, secret: str) -> str:
+    """Identity of a finding that survives line shifts, checkouts and OS path separators.
+
+    Line numbers and commits stay out on purpose: gitleaks#979 and detect-secrets' churning
+    baselines are what including them costs users.
+    """
+    material = "\0".join((rule_id, repo_path.replace("\\", "/"), secret))
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def revealable(secret: str, fixed_prefix: int) -> int:
+    """How many leading characters of `secret` a report may show.
+
+    A rule's fixed prefix (`hxtw_`, `dapi`) is not secret; of the random part we show at most two
+    characters and never more than an eighth of it, so a short password shows nothing.
+    """
+    if fixed_prefix < 0:  # PEM: the whole `-----BEGIN ... KEY-----` header line
+        end = secret.find("-----", 10)
+        shown = end + 5 if end != -1 else 0
+    else:
+        shown = fixed_prefix + max(0, min(2, (len(secret) - fixed_prefix) // 8))
+    # Whatever the rule says, never more than half of the value.
+    return min(shown, len(secret) // 2)
+
+
+def redact(secret: str, fixed_prefix: int) -> str:
+    return secret[: revealable(secret, fixed_prefix)] + ELLIPSIS
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    description: str
+    hint: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fingerprint: str
+    reveal_prefix: int
+    secret: str = field(repr=False)
+    commit: str | None = None
+
+    def shown_secret(self, show_secrets: bool) -> str:
+        return self.secret if show_secrets else redact(self.secret, self.reveal_prefix)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule_id)

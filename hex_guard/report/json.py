@@ -1,0 +1,42 @@
+"""Machine report; the shape is documented in the README and stable across minor versions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hex_guard import __version__
+from hex_guard.finding import Finding
+from hex_guard.report import ReportOptions
+from hex_guard.scan import ScanResult
+
+
+def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "severity": str(finding.severity),
+        "description": finding.description,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "secret": finding.shown_secret(options.show_secrets),
+        "fingerprint": finding.fingerprint,
+        "commit": finding.commit,
+    }
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    stats = result.stats
+    document = {
+        "version": __version__,
+        "findings": [finding_dict(f, options) for f in result.findings],
+        "stats": {
+            "files_scanned": stats.files_scanned,
+            "bytes_scanned": stats.bytes_scanned,
+            "files_skipped": len(stats.skipped),
+            "duration_s": round(stats.duration_s, 3),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,69 @@
+"""Human report: one block per finding, secret redacted, with what to do about it."""
+
+from __future__ import annotations
+
+from hex_guard.finding import Finding
+from hex_guard.report import ReportOptions
+from hex_guard.rules import Severity
+from hex_guard.scan import ScanResult
+
+_SEVERITY_COLOR = {
+    Severity.CRITICAL: "\033[1;31m",
+    Severity.HIGH: "\033[31m",
+    Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m",
+}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+
+def _paint(text: str, code: str, options: ReportOptions) -> str:
+    return f"{code}{text}{_RESET}" if options.color else text
+
+
+def _block(finding: Finding, options: ReportOptions) -> str:
+    location = f"{finding.path}:{finding.line}:{finding.column}"
+    severity = _paint(str(finding.severity), _SEVERITY_COLOR[finding.severity], options)
+    return (
+        f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity}\n"
+        f"  {finding.description}: {finding.shown_secret(options.show_secrets)}\n"
+        f"  fingerprint: {finding.fingerprint}\n"
+        f"  {_paint('fix:', _DIM, options)} {finding.hint}\n"
+    )
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    return "\n".join(_block(f, options) for f in result.findings)
+
+
+def summary(result: ScanResult) -> str:
+    """The one-paragraph outcome for stderr: counts, skips (never silent), and the next step."""
+    stats = result.stats
+    lines = []
+    if result.findings:
+        by_severity: dict[str, int] = {}
+        for f in sorted(result.findings, key=lambda f: -f.severity):
+            by_severity[str(f.severity)] = by_severity.get(str(f.severity), 0) + 1
+        detail = ", ".join(f"{n} {s}" for s, n in by_severity.items())
+        files = len({f.path for f in result.findings})
+        lines.append(
+            f"hex-guard: {len(result.findings)} secret(s) found ({detail}) in {files} file(s); "
+            f"{stats.files_scanned} file(s) scanned."
+        )
+        lines.append(
+            "hex-guard: remove each secret and rotate it (it may already be copied); test data "
+            "with fake values can be excluded by path under [tool.hex-guard] exclude."
+        )
+    else:
+        lines.append(f"hex-guard: no secrets found in {stats.files_scanned} file(s).")
+    skips = stats.skip_summary()
+    if skips:
+        parts = ", ".join(f"{n} {reason}" for reason, n in sorted(skips.items()))
+        lines.append(f"hex-guard: not scanned: {parts}.")
+        for skip in stats.skipped:
+            if skip.reason.startswith("larger"):
+                lines.append(f"hex-guard:   {skip.display_path}: {skip.reason}")
+    if stats.excluded:
+        lines.append(f"hex-guard: {stats.excluded} file(s) excluded by configuration.")
+    return "\n".join(lines) + "\n"
