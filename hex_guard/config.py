@@ -70,15 +70,17 @@ def glob_to_regex(pattern: str) -> str:
 class PathMatcher:
     def __init__(self, base_dir: str, globs: Sequence[str], source: str) -> None:
         self.base_dir = base_dir
+        self._base_prefix = os.path.join(os.path.abspath(base_dir), "")
         self._regex = (
             re.compile("|".join(f"(?:{glob_to_regex(g)})" for g in globs)) if globs else None
         )
 
     def matches(self, fs_path: str) -> bool:
-        if self._regex is None:
+        """`fs_path` is absolute; only paths below the config's directory can match."""
+        if self._regex is None or not fs_path.startswith(self._base_prefix):
             return False
-        rel = os.path.relpath(fs_path, self.base_dir).replace(os.sep, "/")
-        return not rel.startswith("../") and self._regex.match(rel) is not None
+        rel = fs_path[len(self._base_prefix) :].replace(os.sep, "/")
+        return self._regex.match(rel) is not None
 
 
 def search_start(paths: Sequence[str]) -> str:

@@ -18,7 +18,8 @@ _INTERPOLATION = re.compile(
     | %\([A-Za-z_][A-Za-z0-9_]*\)[sdr]          # %(password)s
     | ^%[A-Za-z_][A-Za-z0-9_]*%$                # %VAR%
     | ^<[^<>]*>$ | ^\[[^\[\]]*\]$              # <x>  [x]
-    | ^\{[\w.\[\]'"]*(?:\}$|\(|$)               # {x}, {2}, {obj.attr}, {call( (a format string)
+    | ^\{[\w.\-\[\]'"]*(?:\}$|\(|$)             # {x}, {2}, {db-pw.value}, {call( (templates)
+    | ^\$(?:1|2[abxy]?|5|6|y|gy|7|argon2(?:id|i|d)?|pbkdf2[\w\-]*|scrypt)\$  # a password hash
     | ^(?:env|secret|vault|op|ssm|arn):         # env:VAR, secret references
     | ^(?:os\.environ|os\.getenv|process\.env|settings\.|config\.)
     """,

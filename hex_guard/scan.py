@@ -16,9 +16,8 @@ from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
 from hex_guard.finding import Finding
 from hex_guard.sources import Skip, Target
 
-# Below this much input a process pool costs more than it saves (a hook run stays serial).
-PARALLEL_MIN_BYTES = 8 * 1024 * 1024
-PARALLEL_MIN_FILES = 64
+# Below this many files a process pool costs more than it saves (a hook run stays serial).
+PARALLEL_MIN_FILES = 400
 
 
 @dataclass
@@ -81,33 +80,14 @@ def _scan_chunk(chunk: list[Target], max_size: int) -> tuple[list[Finding], Stat
     return scan_targets(chunk, _worker_engine, max_size)
 
 
-def _chunks(targets: Sequence[Target], sizes: Sequence[int], count: int) -> list[list[Target]]:
-    """About `count` chunks of similar byte size, so both cores finish together."""
-    total = sum(sizes) or 1
-    budget = total / count
-    chunks: list[list[Target]] = [[]]
-    filled = 0
-    for target, size in zip(targets, sizes):
-        if filled >= budget and chunks[-1]:
-            chunks.append([])
-            filled = 0
-        chunks[-1].append(target)
-        filled += size
-    return chunks
-
-
-def _sizes(targets: Sequence[Target]) -> list[int]:
-    out = []
-    for t in targets:
-        try:
-            out.append(os.lstat(t.fs_path).st_size)
-        except OSError:
-            out.append(0)
-    return out
+def _chunks(targets: Sequence[Target], count: int) -> list[list[Target]]:
+    """`count` interleaved chunks: neighbouring files (often alike in size) go to different
+    workers, which balances the cores without a stat() per file in the parent."""
+    return [list(targets[i::count]) for i in range(min(count, len(targets)))]
 
 
 def _scan_parallel(
-    targets: Sequence[Target], sizes: Sequence[int], engine: Engine, max_size: int, jobs: int
+    targets: Sequence[Target], engine: Engine, max_size: int, jobs: int
 ) -> tuple[list[Finding], Stats]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -122,7 +102,7 @@ def _scan_parallel(
         initializer=_init_worker,
         initargs=(engine if fork else None,),
     ) as pool:
-        futures = [pool.submit(_scan_chunk, c, max_size) for c in _chunks(targets, sizes, jobs * 8)]
+        futures = [pool.submit(_scan_chunk, c, max_size) for c in _chunks(targets, jobs * 8)]
         for future in futures:
             chunk_findings, chunk_stats = future.result()
             findings.extend(chunk_findings)
@@ -143,9 +123,8 @@ def run(paths: Sequence[str], config: Config, *, jobs: int | None = None) -> Sca
             targets.append(target)
     engine = Engine()
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    sizes = _sizes(targets) if jobs > 1 and len(targets) >= PARALLEL_MIN_FILES else []
-    if sizes and sum(sizes) >= PARALLEL_MIN_BYTES:
-        findings, stats = _scan_parallel(targets, sizes, engine, config.max_file_size, jobs)
+    if jobs > 1 and len(targets) >= PARALLEL_MIN_FILES:
+        findings, stats = _scan_parallel(targets, engine, config.max_file_size, jobs)
     else:
         findings, stats = scan_targets(targets, engine, config.max_file_size)
     stats.excluded = excluded

@@ -7,6 +7,7 @@ POSIX path (rules, fingerprints, excludes) and its display path (reports).
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -62,24 +63,42 @@ def make_target(fs_path: str, cwd: str) -> Target:
 
 
 def _walk(directory: str) -> Iterator[str]:
+    """Relative POSIX names of every file below `directory`, never entering .git."""
     for dirpath, dirnames, filenames in os.walk(directory):
         dirnames[:] = sorted(d for d in dirnames if d != ".git")
+        rel_dir = _posix(os.path.relpath(dirpath, directory))
+        prefix = "" if rel_dir == "." else rel_dir + "/"
         for name in sorted(filenames):
-            yield os.path.join(dirpath, name)
+            yield prefix + name
 
 
-def _directory_files(directory: str) -> Iterator[str]:
-    if repo_root(os.path.abspath(directory)) is None:
-        yield from _walk(directory)
-        return
+def _directory_names(directory: str, in_git: bool) -> Iterable[str]:
+    if not in_git:
+        return _walk(directory)
     try:
-        names = git.list_files(directory)
+        return git.list_files(directory)
     except GitError:
         # Listing through git failed (e.g. git missing): a walk scans a superset, never less.
-        yield from _walk(directory)
-        return
-    for name in names:
-        yield os.path.join(directory, name)
+        return _walk(directory)
+
+
+def _join(prefix: str, name: str) -> str:
+    return name if prefix == "." else f"{prefix}/{name}"
+
+
+def _directory_targets(directory: str, cwd: str) -> Iterator[Target]:
+    # Paths are built by joining strings once per directory, not per file: on a tree of tens of
+    # thousands of files, per-file relpath/abspath calls cost more than the scanning itself.
+    absolute = os.path.abspath(directory)
+    root = repo_root(absolute)
+    repo_prefix = _posix(os.path.relpath(absolute, root or cwd))
+    display_prefix = _posix(os.path.relpath(absolute, cwd))
+    for name in _directory_names(directory, root is not None):
+        yield Target(
+            fs_path=os.path.join(absolute, name),
+            repo_path=_join(repo_prefix, name),
+            display_path=_join(display_prefix, name),
+        )
 
 
 def collect(paths: Iterable[str], cwd: str) -> Iterator[Target]:
@@ -89,11 +108,10 @@ def collect(paths: Iterable[str], cwd: str) -> Iterator[Target]:
         if not os.path.lexists(path):
             raise InputError(f"no such file or directory: {path}")
         if os.path.isdir(path) and not os.path.islink(path):
-            files: Iterable[str] = _directory_files(path)
+            targets: Iterable[Target] = _directory_targets(path, cwd)
         else:
-            files = (path,)
-        for file in files:
-            target = make_target(file, cwd)
+            targets = (make_target(path, cwd),)
+        for target in targets:
             if target.fs_path not in seen:
                 seen.add(target.fs_path)
                 yield target
@@ -108,25 +126,49 @@ def _decode_utf16(data: bytes) -> bytes | None:
     return None
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_HAS_NOFOLLOW = hasattr(os, "O_NOFOLLOW")
+
+
+def _read_all(fd: int, size: int, limit: int) -> bytes:
+    chunks = []
+    remaining = min(size, limit) + 1  # one byte more tells a file that grew past the limit
+    while remaining > 0:
+        chunk = os.read(fd, remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
 def load(target: Target, max_size: int) -> Fragment | Skip | None:
-    """Read one target. None: it vanished (deleted but still tracked), nothing to scan."""
+    """Read one target. None: it vanished (deleted but still tracked), nothing to scan.
+
+    One open/fstat/read per file: O_NOFOLLOW refuses symlinks and O_NONBLOCK keeps a FIFO from
+    hanging the scan, so no separate lstat() is needed.
+    """
+    if not _HAS_NOFOLLOW and os.path.islink(target.fs_path):
+        return Skip(target.display_path, "symlink")
     try:
-        st = os.lstat(target.fs_path)
+        fd = os.open(target.fs_path, _OPEN_FLAGS)
     except FileNotFoundError:
         return None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Skip(target.display_path, "symlink")
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
-    if stat.S_ISLNK(st.st_mode):
-        return Skip(target.display_path, "symlink")
-    if not stat.S_ISREG(st.st_mode):
-        return Skip(target.display_path, "not a regular file")
-    if st.st_size > max_size:
-        return Skip(target.display_path, f"larger than {max_size} bytes")
     try:
-        with open(target.fs_path, "rb") as handle:
-            data = handle.read(max_size + 1)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return Skip(target.display_path, "not a regular file")
+        if st.st_size > max_size:
+            return Skip(target.display_path, f"larger than {max_size} bytes")
+        data = _read_all(fd, st.st_size, max_size)
     except OSError as exc:
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
     return fragment_from_bytes(target.repo_path, target.display_path, data, max_size)
 
 

@@ -249,8 +249,25 @@ def test_parallel_scan_matches_serial(tmp_path: Path, monkeypatch: pytest.Monkey
             tmp_path / f"f{i:03}.txt", ("filler line\n" * 20) + (f"{TOKEN}\n" if i % 7 == 0 else "")
         )
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(scan_module, "PARALLEL_MIN_FILES", 1)
     parallel = scan_module.run(["."], Config(base_dir=str(tmp_path)), jobs=2)
     serial = scan_module.run(["."], Config(base_dir=str(tmp_path)), jobs=1)
     assert parallel.findings == serial.findings and len(serial.findings) == 12
     assert parallel.stats.files_scanned == serial.stats.files_scanned == 80
+
+
+def test_symlinks_and_fifos_are_skipped_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    write(tmp_path / "outside" / "secret.txt", f"{TOKEN}\n")
+    (tmp_path / "scan").mkdir()
+    (tmp_path / "scan" / "link.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    os.mkfifo(tmp_path / "scan" / "pipe")
+    code, out, err = run(
+        ["scan", "--format", "json", "scan/link.txt", "scan/pipe"], tmp_path, monkeypatch
+    )
+    assert code == 0
+    assert json.loads(out)["stats"]["files_skipped"] == 2
+    assert "1 symlink" in err and "1 not a regular file" in err

@@ -1,0 +1,103 @@
+"""The hook through the real pre-commit framework, against consumer repositories in tmp_path.
+
+pre-commit builds the hook's virtualenv from a snapshot of this working tree (committed in a temp
+repository), once per test session.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT, git, write
+
+TOKEN = "hxtw_" + "0123456789abcdef" * 6
+SHIPPED = ("hex_guard", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    path = tmp_path_factory.mktemp("hook-repo")
+    for name in SHIPPED:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, path / name)
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(path),
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "snapshot"]):
+        subprocess.run(["git", *args], cwd=path, check=True, env=env, capture_output=True)
+    sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=path, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return path, sha
+
+
+@pytest.fixture
+def consumer(
+    repo: Path,
+    hook_repo: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path_factory.getbasetemp() / "pre-commit-home"))
+    path, sha = hook_repo
+    write(
+        repo / ".pre-commit-config.yaml",
+        f"repos:\n  - repo: {path}\n    rev: {sha}\n    hooks:\n      - id: hex-guard\n",
+    )
+    write(repo / "README.md", "clean\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "init")
+    return repo
+
+
+def pre_commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_commit_with_token_is_blocked_and_clean_commit_passes(consumer: Path) -> None:
+    assert pre_commit(consumer, "install").returncode == 0
+    write(consumer / "app" / "settings.py", f'HEX_API_TOKEN = "{TOKEN}"\n')
+    git(consumer, "add", "app/settings.py")
+    blocked = subprocess.run(
+        ["git", "commit", "-m", "add settings"], cwd=consumer, capture_output=True, text=True
+    )
+    assert blocked.returncode == 1
+    assert "hex-api-token" in blocked.stdout + blocked.stderr
+    assert TOKEN not in blocked.stdout + blocked.stderr
+    assert git(consumer, "log", "--oneline").count("\n") == 1
+
+    write(consumer / "app" / "settings.py", 'HEX_API_TOKEN = os.environ["HEX_API_TOKEN"]\n')
+    git(consumer, "add", "app/settings.py")
+    ok = subprocess.run(
+        ["git", "commit", "-m", "add settings"], cwd=consumer, capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_all_files_and_files_modes_find_committed_token(
+    consumer: Path, hook_repo: tuple[Path, str]
+) -> None:
+    write(consumer / ".env", f"HEX_API_TOKEN={TOKEN}\n")
+    git(consumer, "add", ".env")
+    git(consumer, "commit", "-qm", "sneak it in", "--no-verify")
+    everything = pre_commit(consumer, "run", "--all-files")
+    assert everything.returncode == 1 and ".env:1:15 hex-api-token" in everything.stdout
+    one = pre_commit(consumer, "try-repo", str(hook_repo[0]), "hex-guard", "--files", ".env")
+    assert one.returncode == 1 and "hex-api-token" in one.stdout
+    clean = pre_commit(consumer, "try-repo", str(hook_repo[0]), "hex-guard", "--files", "README.md")
+    assert clean.returncode == 0, clean.stdout
