@@ -1,7 +1,9 @@
-"""`[tool.hex-guard]` in pyproject.toml: read once in main, validated strictly, passed down.
+"""`[tool.hex-guard]` (pyproject.toml) or `.hex-guard.toml`: read once in main, validated strictly.
 
 A typo in a security tool's config must fail loudly (exit 2 naming file and key), never widen an
-allowlist by being ignored: black's warn-only unknown keys are the anti-example.
+allowlist by being ignored: black's warn-only unknown keys and gitleaks' allowlist-only config
+that runs zero rules (servy#4749) are the anti-examples. The config only ever adds to the
+built-in rules; turning one off takes an explicit `disable`.
 """
 
 from __future__ import annotations
@@ -10,14 +12,55 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hex_guard.errors import ConfigError
+from hex_guard.rules import RULES, Rule, Severity
 from hex_guard.sources import DEFAULT_MAX_FILE_SIZE, repo_root
 
 SECTION = "tool.hex-guard"
-KNOWN_KEYS = ("exclude", "max-file-size")
+DEDICATED_FILE = ".hex-guard.toml"
+TOP_KEYS = (
+    "exclude",
+    "max-file-size",
+    "disable",
+    "allow",
+    "stopwords",
+    "ignore",
+    "inline-markers",
+    "baseline",
+    "allowlist",
+    "rules",
+)
+ALLOWLIST_KEYS = ("description", "rules", "paths", "values", "stopwords")
+RULE_KEYS = (
+    "id",
+    "description",
+    "severity",
+    "regex",
+    "keywords",
+    "paths",
+    "min_entropy",
+    "multiline",
+    "hint",
+    "examples",
+    "counter_examples",
+)
+_FINGERPRINT = re.compile(r"^[0-9a-f]{32}$")
+_RULE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """One `[[tool.hex-guard.allowlist]]` table: every condition it gives must hold (AND)."""
+
+    index: int
+    description: str
+    rules: frozenset[str] | None  # None: every rule, written as rules = ["*"]
+    paths: tuple[str, ...]
+    values: tuple[str, ...]
+    stopwords: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -26,9 +69,31 @@ class Config:
     base_dir: str = "."
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    disable: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    inline_markers: bool = True
+    baseline: str | None = None
+    allowlists: tuple[AllowEntry, ...] = ()
+    custom_rules: tuple[Rule, ...] = ()
+    # Keys that came from the file (the rest are defaults), for `hex-guard config`.
+    explicit: frozenset[str] = field(default_factory=frozenset)
 
     def excluder(self) -> PathMatcher:
-        return PathMatcher(self.base_dir, self.exclude, self.source or "")
+        return PathMatcher(self.base_dir, self.exclude)
+
+    def rules(self) -> tuple[Rule, ...]:
+        """Built-in rules minus `disable`, plus custom rules."""
+        disabled = set(self.disable)
+        return tuple(r for r in (*RULES, *self.custom_rules) if r.id not in disabled)
+
+    def relative(self, fs_path: str) -> str | None:
+        """`fs_path` relative to the config's directory (POSIX), None when outside it."""
+        prefix = os.path.join(os.path.abspath(self.base_dir), "")
+        if not fs_path.startswith(prefix):
+            return None
+        return fs_path[len(prefix) :].replace(os.sep, "/")
 
 
 def glob_to_regex(pattern: str) -> str:
@@ -67,40 +132,38 @@ def glob_to_regex(pattern: str) -> str:
     return prefix + "".join(out) + "(?:/.*)?$"
 
 
+def globs_regex(globs: Sequence[str]) -> str:
+    return "|".join(f"(?:{glob_to_regex(g)})" for g in globs)
+
+
 class PathMatcher:
-    def __init__(self, base_dir: str, globs: Sequence[str], source: str) -> None:
-        self.base_dir = base_dir
-        self._base_prefix = os.path.join(os.path.abspath(base_dir), "")
-        self._regex = (
-            re.compile("|".join(f"(?:{glob_to_regex(g)})" for g in globs)) if globs else None
-        )
+    """Which globs match a path; keeps per-glob hit counts for `--report-unused`."""
+
+    def __init__(self, base_dir: str, globs: Sequence[str]) -> None:
+        self.globs = tuple(globs)
+        self._prefix = os.path.join(os.path.abspath(base_dir), "")
+        self._regexes = [re.compile(glob_to_regex(g)) for g in globs]
+        self.hits = [0] * len(globs)
 
     def matches(self, fs_path: str) -> bool:
         """`fs_path` is absolute; only paths below the config's directory can match."""
-        if self._regex is None or not fs_path.startswith(self._base_prefix):
+        if not self._regexes or not fs_path.startswith(self._prefix):
             return False
-        rel = fs_path[len(self._base_prefix) :].replace(os.sep, "/")
-        return self._regex.match(rel) is not None
+        rel = fs_path[len(self._prefix) :].replace(os.sep, "/")
+        for i, regex in enumerate(self._regexes):
+            if regex.match(rel):
+                self.hits[i] += 1
+                return True
+        return False
+
+
+# --- locating and reading the file ----------------------------------------------------------
 
 
 def search_start(paths: Sequence[str]) -> str:
     """Where config lookup starts: the directory the scanned paths share (black's rule)."""
     dirs = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths]
     return os.path.commonpath(dirs) if dirs else os.getcwd()
-
-
-def find_pyproject(start: str) -> str | None:
-    """Nearest pyproject.toml from `start` up to the enclosing repository's root."""
-    stop = repo_root(start)
-    current = start
-    while True:
-        candidate = os.path.join(current, "pyproject.toml")
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(current)
-        if current == stop or parent == current:
-            return None
-        current = parent
 
 
 def _load_toml(path: str) -> dict[str, Any]:
@@ -117,51 +180,215 @@ def _load_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 
 
-def _section(document: dict[str, Any]) -> dict[str, Any] | None:
-    tool = document.get("tool", {})
+def _table_of(path: str, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The hex-guard table: top level in .hex-guard.toml, [tool.hex-guard] elsewhere."""
+    if os.path.basename(path) == DEDICATED_FILE:
+        return document
+    tool = document.get("tool")
     section = tool.get("hex-guard") if isinstance(tool, dict) else None
-    return section if isinstance(section, dict) or section is None else {"": section}
+    if section is not None and not isinstance(section, dict):
+        raise ConfigError(f"{path}: [{SECTION}] must be a table")
+    return section
 
 
-def _string_list(path: str, key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{path}: [{SECTION}] {key} must be a list of non-empty strings")
-    for glob in value:
-        try:
-            re.compile(glob_to_regex(glob))
-        except (ValueError, re.error) as exc:
-            raise ConfigError(f"{path}: [{SECTION}] {key}: invalid glob {glob!r}: {exc}") from exc
-    return tuple(value)
+def find_config(start: str) -> tuple[str, dict[str, Any]] | None:
+    """Nearest .hex-guard.toml, or pyproject.toml with a [tool.hex-guard] table, from `start`
+    up to the enclosing repository's root."""
+    stop = repo_root(start)
+    current = start
+    while True:
+        for name in (DEDICATED_FILE, "pyproject.toml"):
+            candidate = os.path.join(current, name)
+            if os.path.isfile(candidate):
+                table = _table_of(candidate, _load_toml(candidate))
+                if table is not None:
+                    return candidate, table
+        parent = os.path.dirname(current)
+        if current == stop or parent == current:
+            return None
+        current = parent
 
 
-def parse(path: str, section: dict[str, Any]) -> Config:
-    for key in section:
-        if key not in KNOWN_KEYS:
-            known = ", ".join(KNOWN_KEYS)
-            raise ConfigError(f"{path}: [{SECTION}] unknown key {key!r} (known keys: {known})")
-    max_size = section.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+# --- validation --------------------------------------------------------------------------------
+
+
+class _Validator:
+    """Type checks that name the file and the key in every message."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: [{SECTION}] {key}: {problem}")
+
+    def unknown_keys(self, table: dict[str, Any], known: Sequence[str], where: str) -> None:
+        for key in table:
+            if key not in known:
+                raise self.fail(
+                    where or key, f"unknown key {key!r} (known keys: {', '.join(known)})"
+                )
+
+    def strings(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(where, "must be a list of non-empty strings")
+        return tuple(value)
+
+    def globs(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        values = self.strings(table, key, where)
+        for glob in values:
+            try:
+                re.compile(glob_to_regex(glob))
+            except (ValueError, re.error) as exc:
+                raise self.fail(where, f"invalid glob {glob!r}: {exc}") from exc
+        return values
+
+    def regexes(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        import regex
+
+        values = self.strings(table, key, where)
+        for pattern in values:
+            try:
+                regex.compile(pattern)
+            except regex.error as exc:
+                raise self.fail(where, f"invalid regex {pattern!r}: {exc}") from exc
+        return values
+
+    def boolean(self, table: dict[str, Any], key: str, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
+
+def _allow_entry(v: _Validator, index: int, table: Any, rule_ids: set[str]) -> AllowEntry:
+    where = f"allowlist[{index}]"
+    if not isinstance(table, dict):
+        raise v.fail(where, "must be a table ([[tool.hex-guard.allowlist]])")
+    v.unknown_keys(table, ALLOWLIST_KEYS, where)
+    if "rules" not in table:
+        raise v.fail(where, "'rules' is required; use rules = [\"*\"] to cover every rule")
+    rules = v.strings(table, "rules", f"{where}.rules")
+    for rule_id in rules:
+        if rule_id != "*" and rule_id not in rule_ids:
+            raise v.fail(f"{where}.rules", f"unknown rule id {rule_id!r}")
+    entry = AllowEntry(
+        index=index,
+        description=str(table.get("description", "")),
+        rules=None if "*" in rules else frozenset(rules),
+        paths=v.globs(table, "paths", f"{where}.paths"),
+        values=v.regexes(table, "values", f"{where}.values"),
+        stopwords=v.strings(table, "stopwords", f"{where}.stopwords"),
+    )
+    if not (entry.paths or entry.values or entry.stopwords):
+        raise v.fail(where, "needs at least one of paths, values, stopwords")
+    return entry
+
+
+def _custom_rule(v: _Validator, index: int, table: Any, taken: set[str]) -> Rule:
+    import regex
+
+    where = f"rules[{index}]"
+    if not isinstance(table, dict):
+        raise v.fail(where, "must be a table ([[tool.hex-guard.rules]])")
+    v.unknown_keys(table, RULE_KEYS, where)
+    rule_id = table.get("id")
+    if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+        raise v.fail(f"{where}.id", "must be lower-case letters, digits and '-' (2-64 chars)")
+    if rule_id in taken:
+        raise v.fail(f"{where}.id", f"{rule_id!r} is already a rule id")
+    pattern = table.get("regex")
+    if not isinstance(pattern, str) or not pattern:
+        raise v.fail(f"{where}.regex", "is required (a regular expression)")
+    try:
+        compiled = regex.compile(pattern.encode())
+    except regex.error as exc:
+        raise v.fail(f"{where}.regex", f"invalid regex: {exc}") from exc
+    if compiled.groupindex and "secret" not in compiled.groupindex:
+        raise v.fail(f"{where}.regex", "named groups need one called 'secret'")
+    severity = table.get("severity", "high")
+    if severity not in {str(s) for s in Severity}:
+        raise v.fail(f"{where}.severity", "must be one of low, medium, high, critical")
+    entropy = table.get("min_entropy", 0.0)
+    if isinstance(entropy, bool) or not isinstance(entropy, (int, float)) or entropy < 0:
+        raise v.fail(f"{where}.min_entropy", "must be a number >= 0")
+    keywords = v.strings(table, "keywords", f"{where}.keywords")
+    paths = v.globs(table, "paths", f"{where}.paths")
+    multiline = table.get("multiline", not keywords)
+    if not isinstance(multiline, bool):
+        raise v.fail(f"{where}.multiline", "must be true or false")
+    return Rule(
+        id=rule_id,
+        description=str(table.get("description", rule_id)),
+        severity=Severity[severity.upper()],
+        pattern=pattern,
+        keywords=keywords,
+        hint=str(table.get("hint", Rule.hint)),
+        paths=globs_regex(paths) if paths else None,
+        multiline=multiline,
+        min_entropy=float(entropy),
+        user_defined=True,
+        examples=v.strings(table, "examples", f"{where}.examples"),
+        counter_examples=v.strings(table, "counter_examples", f"{where}.counter_examples"),
+    )
+
+
+def parse(path: str, table: dict[str, Any]) -> Config:
+    v = _Validator(path)
+    v.unknown_keys(table, TOP_KEYS, "")
+    max_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
     if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= 0:
-        raise ConfigError(f"{path}: [{SECTION}] max-file-size must be a positive integer (bytes)")
+        raise v.fail("max-file-size", "must be a positive integer (bytes)")
+    raw_rules = table.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise v.fail("rules", "must be an array of tables ([[tool.hex-guard.rules]])")
+    taken = {r.id for r in RULES}
+    custom: list[Rule] = []
+    for i, raw in enumerate(raw_rules):
+        custom.append(_custom_rule(v, i, raw, taken))
+        taken.add(custom[-1].id)
+    disable = v.strings(table, "disable", "disable")
+    for rule_id in disable:
+        if rule_id not in taken:
+            raise v.fail("disable", f"unknown rule id {rule_id!r}")
+    ignore = v.strings(table, "ignore", "ignore")
+    for fp in ignore:
+        if not _FINGERPRINT.match(fp):
+            raise v.fail("ignore", f"{fp!r} is not a fingerprint (32 lower-case hex digits)")
+    raw_allowlists = table.get("allowlist", [])
+    if not isinstance(raw_allowlists, list):
+        raise v.fail("allowlist", "must be an array of tables ([[tool.hex-guard.allowlist]])")
+    baseline = table.get("baseline")
+    if baseline is not None and (not isinstance(baseline, str) or not baseline):
+        raise v.fail("baseline", "must be a path (string)")
+    base_dir = os.path.dirname(os.path.abspath(path))
     return Config(
         source=path,
-        base_dir=os.path.dirname(os.path.abspath(path)),
-        exclude=_string_list(path, "exclude", section.get("exclude", [])),
+        base_dir=base_dir,
+        exclude=v.globs(table, "exclude", "exclude"),
         max_file_size=max_size,
+        disable=disable,
+        allow=v.regexes(table, "allow", "allow"),
+        stopwords=v.strings(table, "stopwords", "stopwords"),
+        ignore=ignore,
+        inline_markers=v.boolean(table, "inline-markers", True),
+        baseline=os.path.join(base_dir, baseline) if baseline else None,
+        allowlists=tuple(_allow_entry(v, i, t, taken) for i, t in enumerate(raw_allowlists)),
+        custom_rules=tuple(custom),
+        explicit=frozenset(table),
     )
 
 
 def load(explicit: str | None, start: str) -> Config:
-    """The effective config: `--config FILE`, else the nearest pyproject.toml, else defaults."""
-    path = explicit or find_pyproject(start)
-    if path is None:
+    """The effective config: `--config FILE`, else the nearest config file, else defaults."""
+    if explicit is not None:
+        if not os.path.isfile(explicit):
+            raise ConfigError(f"{explicit}: config file not found")
+        table = _table_of(explicit, _load_toml(explicit))
+        if table is None:
+            raise ConfigError(f"{explicit}: no [{SECTION}] table")
+        return parse(explicit, table)
+    found = find_config(start)
+    if found is None:
         return Config(base_dir=start)
-    if explicit and not os.path.isfile(explicit):
-        raise ConfigError(f"{explicit}: config file not found")
-    section = _section(_load_toml(path))
-    if section is None:
-        if explicit:
-            raise ConfigError(f"{path}: no [{SECTION}] section")
-        return Config(base_dir=start)
-    if "" in section and len(section) == 1:
-        raise ConfigError(f"{path}: [{SECTION}] must be a table")
-    return parse(path, section)
+    return parse(*found)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hex_guard import prefilter
+from hex_guard.errors import RuleTimeoutError
 from hex_guard.finding import Finding, fingerprint
 from hex_guard.placeholder import is_placeholder, shannon_entropy
 from hex_guard.rules import RULES, Rule
@@ -64,7 +66,9 @@ class Engine:
         for rule_index in sorted(hits_by_rule):
             rule = self.rules[rule_index]
             if rule.applies_to(fragment.repo_path):
-                matches.extend(_run_rule(rule, data, hits_by_rule[rule_index]))
+                matches.extend(
+                    _run_rule(rule, data, hits_by_rule[rule_index], fragment.display_path)
+                )
         return [_to_finding(m, fragment) for m in _most_specific(matches)]
 
 
@@ -87,11 +91,27 @@ def _line_windows(data: bytes, offsets: Iterable[int]) -> Iterator[tuple[int, in
         yield current
 
 
-def _run_rule(rule: Rule, data: bytes, offsets: list[int]) -> Iterator[_Match]:
-    regex = rule.regex
+# Seconds one user-defined rule may spend on one window of one file before the scan fails.
+USER_REGEX_TIMEOUT = 2.0
+
+
+def _finditer(rule: Rule, data: bytes, start: int, end: int, path: str) -> list[re.Match[bytes]]:
+    if not rule.user_defined:
+        return list(rule.regex.finditer(data, start, end))
+    try:
+        finditer: Any = rule.regex.finditer
+        return list(finditer(data, start, end, timeout=USER_REGEX_TIMEOUT))
+    except TimeoutError as exc:
+        # Fail closed: a catastrophic pattern must neither hang a commit nor pass it silently.
+        raise RuleTimeoutError(
+            f"rule {rule.id!r} took over {USER_REGEX_TIMEOUT:g}s on {path}; simplify its regex"
+        ) from exc
+
+
+def _run_rule(rule: Rule, data: bytes, offsets: list[int], path: str) -> Iterator[_Match]:
     windows = [(0, len(data))] if rule.multiline else _line_windows(data, offsets)
     for start, end in windows:
-        for m in regex.finditer(data, start, end):
+        for m in _finditer(rule, data, start, end, path):
             found = _accept(rule, data, m)
             if found is not None:
                 yield found
@@ -138,6 +158,7 @@ def _to_finding(m: _Match, fragment: Fragment) -> Finding:
         description=m.rule.description,
         hint=m.rule.hint,
         path=fragment.display_path,
+        repo_path=fragment.repo_path,
         line=line,
         column=column,
         end_line=end_line,

@@ -24,3 +24,7 @@ class InputError(HexGuardError):
 
 class GitError(HexGuardError):
     """git failed or the repository state does not allow the requested scan."""
+
+
+class RuleTimeoutError(HexGuardError):
+    """A user-defined rule's regex ran past its time budget on one file."""

@@ -46,6 +46,8 @@ class Finding:
     description: str
     hint: str
     path: str
+    # Repo-relative POSIX path: what fingerprints, baselines and allowlists key on.
+    repo_path: str
     line: int
     column: int
     end_line: int

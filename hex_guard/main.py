@@ -9,11 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from hex_guard import __version__
 from hex_guard.errors import EXIT_INTERNAL, EXIT_USAGE, HexGuardError
+
+if TYPE_CHECKING:
+    from hex_guard.config import Config
+    from hex_guard.scan import ScanResult
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,8 +43,55 @@ def _write(text: str, output: str | None) -> None:
         raise HexGuardError(f"cannot write report to {output}: {exc.strerror}") from exc
 
 
+def _load_config(
+    config_path: str | None, targets: Sequence[str], max_file_size: int | None
+) -> Config:
+    import dataclasses
+
+    from hex_guard import config as config_module
+
+    config = config_module.load(config_path, config_module.search_start(targets))
+    if max_file_size is not None:
+        config = dataclasses.replace(config, max_file_size=max_file_size)
+    return config
+
+
+def _baseline_fingerprints(path: str | None) -> frozenset[str]:
+    if path is None:
+        return frozenset()
+    from hex_guard import baseline
+
+    return frozenset(e.fingerprint for e in baseline.load(path))
+
+
+def _run_scan(
+    paths: Sequence[str], config: Config, jobs: int | None, baseline_path: str | None
+) -> ScanResult:
+    from hex_guard import scan as scan_module
+
+    known = _baseline_fingerprints(baseline_path or config.baseline)
+    return scan_module.run(paths, config, jobs=jobs, baseline=known)
+
+
+_PATHS = click.argument("paths", nargs=-1, type=click.Path())
+_CONFIG = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Config file: .hex-guard.toml, or TOML with [tool.hex-guard] (default: nearest one).",
+)
+_JOBS = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for large scans [default: number of CPUs].",
+)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@_PATHS
 @click.option(
     "--format",
     "fmt",
@@ -55,15 +107,14 @@ def _write(text: str, output: str | None) -> None:
     default=None,
     help="Write the report to FILE instead of stdout.",
 )
+@click.option("--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise).")
+@_CONFIG
 @click.option(
-    "--show-secrets", is_flag=True, help="Print secrets in full (they are redacted otherwise)."
-)
-@click.option(
-    "--config",
-    "config_path",
+    "--baseline",
+    "baseline_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="TOML file with a [tool.hex-guard] table (default: nearest pyproject.toml).",
+    help="Report only findings not recorded in this baseline file.",
 )
 @click.option(
     "--max-file-size",
@@ -71,13 +122,8 @@ def _write(text: str, output: str | None) -> None:
     default=None,
     help="Skip (and report) files larger than this many bytes [default: 10 MiB].",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for large scans [default: number of CPUs].",
-)
+@_JOBS
+@click.option("--report-unused", is_flag=True, help="List allowlist entries that matched nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
 def scan(
     paths: tuple[str, ...],
@@ -85,8 +131,10 @@ def scan(
     output: str | None,
     show_secrets: bool,
     config_path: str | None,
+    baseline_path: str | None,
     max_file_size: int | None,
     jobs: int | None,
+    report_unused: bool,
     quiet: bool,
 ) -> int:
     """Scan files and directories (default: the current directory).
@@ -94,24 +142,20 @@ def scan(
     In a git work tree a directory means the files git tracks plus untracked files it does not
     ignore; outside git, every file below it except .git/.
     """
-    import dataclasses
-
-    from hex_guard import config as config_module
-    from hex_guard import scan as scan_module
     from hex_guard.report import ReportOptions
     from hex_guard.report import json as json_report
     from hex_guard.report import text as text_report
 
     targets = paths or (".",)
-    config = config_module.load(config_path, config_module.search_start(targets))
-    if max_file_size is not None:
-        config = dataclasses.replace(config, max_file_size=max_file_size)
-    result = scan_module.run(targets, config, jobs=jobs)
+    config = _load_config(config_path, targets, max_file_size)
+    result = _run_scan(targets, config, jobs, baseline_path)
     options = ReportOptions(show_secrets=show_secrets, color=_use_color(output))
     renderer = json_report.render if fmt == "json" else text_report.render
     _write(renderer(result, options), output)
     if not quiet:
         sys.stderr.write(text_report.summary(result))
+    if report_unused:
+        sys.stderr.write(text_report.unused(result, config))
     return result.exit_code
 
 
@@ -119,11 +163,94 @@ def scan(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def rules(fmt: str) -> int:
-    """List every detection rule with its severity and a redacted example."""
-    from hex_guard.rules_report import render_rules
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Verify every rule's examples and counter-examples; exit 1 if any fails.",
+)
+@_CONFIG
+def rules(fmt: str, check: bool, config_path: str | None) -> int:
+    """List every detection rule (built-in and from the config) with a redacted example."""
+    from hex_guard.rules_report import check_rules, render_rules
 
-    sys.stdout.write(render_rules(fmt))
+    config = _load_config(config_path, (".",), None)
+    if check:
+        failures = check_rules(config.rules())
+        for failure in failures:
+            sys.stderr.write(f"hex-guard: {failure}\n")
+        count = len(config.rules())
+        sys.stderr.write(f"hex-guard: {count} rule(s) checked, {len(failures)} failure(s)\n")
+        return 1 if failures else 0
+    sys.stdout.write(render_rules(config.rules(), fmt))
+    return 0
+
+
+@cli.command("config")
+@_CONFIG
+def show_config(config_path: str | None) -> int:
+    """Print the effective configuration and where each value comes from."""
+    from hex_guard.config_report import render_config
+
+    sys.stdout.write(render_config(_load_config(config_path, (".",), None)))
+    return 0
+
+
+@cli.group()
+def baseline() -> None:
+    """Record today's findings so only new ones are reported (for legacy repositories)."""
+
+
+_BASELINE_FILE = click.option(
+    "--output",
+    "-o",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    default=".hex-guard-baseline.json",
+    show_default=True,
+)
+
+
+@baseline.command("create")
+@_PATHS
+@_BASELINE_FILE
+@_CONFIG
+@_JOBS
+def baseline_create(
+    paths: tuple[str, ...], baseline_file: str, config_path: str | None, jobs: int | None
+) -> int:
+    """Scan and write every current finding's fingerprint (no secrets, no line numbers)."""
+    from hex_guard import baseline as baseline_module
+    from hex_guard import scan as scan_module
+
+    targets = paths or (".",)
+    result = scan_module.run(targets, _load_config(config_path, targets, None), jobs=jobs)
+    entries = baseline_module.entries_of(result.findings)
+    baseline_module.write(baseline_file, entries)
+    sys.stderr.write(f"hex-guard: wrote {len(entries)} finding(s) to {baseline_file}\n")
+    return 0
+
+
+@baseline.command("prune")
+@_PATHS
+@_BASELINE_FILE
+@_CONFIG
+@_JOBS
+def baseline_prune(
+    paths: tuple[str, ...], baseline_file: str, config_path: str | None, jobs: int | None
+) -> int:
+    """Drop baseline entries whose secret is no longer found."""
+    from hex_guard import baseline as baseline_module
+    from hex_guard import scan as scan_module
+
+    targets = paths or (".",)
+    entries = baseline_module.load(baseline_file)
+    result = scan_module.run(targets, _load_config(config_path, targets, None), jobs=jobs)
+    present = {f.fingerprint for f in result.findings}
+    kept = [e for e in entries if e.fingerprint in present]
+    baseline_module.write(baseline_file, kept)
+    sys.stderr.write(
+        f"hex-guard: kept {len(kept)} of {len(entries)} baseline entries in {baseline_file}\n"
+    )
     return 0
 
 

@@ -63,7 +63,7 @@ def _escape(keyword: bytes) -> bytes:
 
 
 def build(keywords: Sequence[str], *, allow_hyperscan: bool = True) -> Prefilter:
-    if allow_hyperscan:
+    if allow_hyperscan and keywords:  # hyperscan refuses an empty database
         try:
             import hyperscan
         except ImportError:  # no wheel for this platform: same hits, pure Python

@@ -1,11 +1,18 @@
-"""`hex-guard rules`: the rule catalogue, with each rule's first example redacted."""
+"""`hex-guard rules`: the rule catalogue, and `--check` of every rule's own examples."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Sequence
 
 from hex_guard.detect import Engine, Fragment
-from hex_guard.rules import RULES, Rule
+from hex_guard.rules import Rule
+
+
+def _findings(engine: Engine, rule: Rule, text: str) -> list[str]:
+    fragment = Fragment(rule.example_path, rule.example_path, text.encode())
+    return [f.rule_id for f in engine.scan(fragment)]
 
 
 def _example(rule: Rule, engine: Engine) -> str:
@@ -16,23 +23,43 @@ def _example(rule: Rule, engine: Engine) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def render_rules(fmt: str) -> str:
-    engine = Engine(RULES)
+def check_rules(rules: Sequence[Rule]) -> list[str]:
+    """One message per example the rule misses and per counter-example it reports."""
+    failures = []
+    for rule in rules:
+        if not rule.applies_to(rule.example_path):
+            # A custom rule's path globs name no example file: check the regex logic alone.
+            rule = dataclasses.replace(rule, paths=None)
+        engine = Engine((rule,))
+        for i, text in enumerate(rule.examples):
+            if rule.id not in _findings(engine, rule, text):
+                failures.append(f"rule {rule.id}: examples[{i}] is not detected")
+        for i, text in enumerate(rule.counter_examples):
+            if rule.id in _findings(engine, rule, text):
+                failures.append(f"rule {rule.id}: counter_examples[{i}] is reported")
+    return failures
+
+
+def render_rules(rules: Sequence[Rule], fmt: str) -> str:
+    engine = Engine(rules)
     rows = [
         {
             "id": rule.id,
             "severity": str(rule.severity),
             "description": rule.description,
             "paths": rule.paths,
+            "custom": rule.user_defined,
             "example": _example(rule, engine),
         }
-        for rule in RULES
+        for rule in rules
     ]
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     out = []
     for row in rows:
+        origin = " (config)" if row["custom"] else ""
         out.append(
-            f"{row['id']} [{row['severity']}]\n  {row['description']}\n  e.g. {row['example']}\n"
+            f"{row['id']} [{row['severity']}]{origin}\n  {row['description']}\n"
+            f"  e.g. {row['example']}\n"
         )
     return "\n".join(out)

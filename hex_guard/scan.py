@@ -1,4 +1,4 @@
-"""Orchestration: sources -> detect -> exclusions -> a ScanResult that owns the exit code."""
+"""Orchestration: sources -> detect -> allowlist / baseline -> a result that owns the exit code."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from hex_guard import sources
+from hex_guard.allowlist import Allowlist
 from hex_guard.config import Config
 from hex_guard.detect import Engine
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
@@ -26,13 +27,19 @@ class Stats:
     bytes_scanned: int = 0
     skipped: list[Skip] = field(default_factory=list)
     excluded: int = 0
+    suppressed: int = 0
+    baselined: int = 0
     duration_s: float = 0.0
+    # Allowlist entry key -> findings it suppressed (for --report-unused).
+    used: Counter[str] = field(default_factory=Counter)
 
     def merge(self, other: Stats) -> None:
         self.files_scanned += other.files_scanned
         self.bytes_scanned += other.bytes_scanned
         self.skipped.extend(other.skipped)
         self.excluded += other.excluded
+        self.suppressed += other.suppressed
+        self.used.update(other.used)
 
     def skip_summary(self) -> Counter[str]:
         return Counter(s.reason for s in self.skipped)
@@ -42,19 +49,27 @@ class Stats:
 class ScanResult:
     findings: tuple[Finding, ...]
     stats: Stats
+    unused: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
         return EXIT_FINDINGS if self.findings else EXIT_CLEAN
 
 
-def scan_targets(
-    targets: Iterable[Target], engine: Engine, max_size: int
-) -> tuple[list[Finding], Stats]:
+@dataclass(frozen=True)
+class Pipeline:
+    """What every worker needs: the engine, the allowlist and the size limit."""
+
+    engine: Engine
+    allowlist: Allowlist
+    max_size: int
+
+
+def scan_targets(targets: Sequence[Target], pipeline: Pipeline) -> tuple[list[Finding], Stats]:
     findings: list[Finding] = []
     stats = Stats()
     for target in targets:
-        loaded = sources.load(target, max_size)
+        loaded = sources.load(target, pipeline.max_size)
         if loaded is None:
             continue
         if isinstance(loaded, Skip):
@@ -62,22 +77,28 @@ def scan_targets(
             continue
         stats.files_scanned += 1
         stats.bytes_scanned += len(loaded.data)
-        findings.extend(engine.scan(loaded))
+        found = pipeline.engine.scan(loaded)
+        if found:
+            kept, suppressed = pipeline.allowlist.filter(
+                found, target.fs_path, loaded.data, stats.used
+            )
+            stats.suppressed += suppressed
+            findings.extend(kept)
     return findings, stats
 
 
-# A process pool's workers build their engine once (fork inherits the parent's; spawn rebuilds).
-_worker_engine: Engine | None = None
+# A process pool's workers get the pipeline once (fork inherits it; spawn unpickles it).
+_worker_pipeline: Pipeline | None = None
 
 
-def _init_worker(engine: Engine | None) -> None:
-    global _worker_engine
-    _worker_engine = engine if engine is not None else Engine()
+def _init_worker(pipeline: Pipeline) -> None:
+    global _worker_pipeline
+    _worker_pipeline = pipeline
 
 
-def _scan_chunk(chunk: list[Target], max_size: int) -> tuple[list[Finding], Stats]:
-    assert _worker_engine is not None
-    return scan_targets(chunk, _worker_engine, max_size)
+def _scan_chunk(chunk: list[Target]) -> tuple[list[Finding], Stats]:
+    assert _worker_pipeline is not None
+    return scan_targets(chunk, _worker_pipeline)
 
 
 def _chunks(targets: Sequence[Target], count: int) -> list[list[Target]]:
@@ -87,46 +108,58 @@ def _chunks(targets: Sequence[Target], count: int) -> list[list[Target]]:
 
 
 def _scan_parallel(
-    targets: Sequence[Target], engine: Engine, max_size: int, jobs: int
+    targets: Sequence[Target], pipeline: Pipeline, jobs: int
 ) -> tuple[list[Finding], Stats]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    fork = sys.platform.startswith("linux")
-    context = multiprocessing.get_context("fork" if fork else "spawn")
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
     findings: list[Finding] = []
     stats = Stats()
     with ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=context,
+        mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(engine if fork else None,),
+        initargs=(pipeline,),
     ) as pool:
-        futures = [pool.submit(_scan_chunk, c, max_size) for c in _chunks(targets, jobs * 8)]
-        for future in futures:
-            chunk_findings, chunk_stats = future.result()
+        for chunk_findings, chunk_stats in pool.map(_scan_chunk, _chunks(targets, jobs * 8)):
             findings.extend(chunk_findings)
             stats.merge(chunk_stats)
     return findings, stats
 
 
-def run(paths: Sequence[str], config: Config, *, jobs: int | None = None) -> ScanResult:
+def _apply_baseline(findings: list[Finding], known: Collection[str], stats: Stats) -> list[Finding]:
+    kept = [f for f in findings if f.fingerprint not in known]
+    stats.baselined = len(findings) - len(kept)
+    return kept
+
+
+def run(
+    paths: Sequence[str],
+    config: Config,
+    *,
+    jobs: int | None = None,
+    baseline: Collection[str] = (),
+) -> ScanResult:
     started = time.perf_counter()
-    cwd = os.getcwd()
     excluder = config.excluder()
     targets: list[Target] = []
     excluded = 0
-    for target in sources.collect(paths, cwd):
+    for target in sources.collect(paths, os.getcwd()):
         if excluder.matches(target.fs_path):
             excluded += 1
         else:
             targets.append(target)
-    engine = Engine()
+    allowlist = Allowlist(config)
+    pipeline = Pipeline(Engine(config.rules()), allowlist, config.max_file_size)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(targets) >= PARALLEL_MIN_FILES:
-        findings, stats = _scan_parallel(targets, engine, config.max_file_size, jobs)
+        findings, stats = _scan_parallel(targets, pipeline, jobs)
     else:
-        findings, stats = scan_targets(targets, engine, config.max_file_size)
+        findings, stats = scan_targets(targets, pipeline)
     stats.excluded = excluded
+    findings = _apply_baseline(findings, baseline, stats)
     stats.duration_s = time.perf_counter() - started
-    return ScanResult(tuple(sorted(findings, key=lambda f: f.sort_key)), stats)
+    unused = [k for k in allowlist.entry_keys() if not stats.used[k]]
+    unused += [f"exclude[{i}]" for i, hits in enumerate(excluder.hits) if not hits]
+    return ScanResult(tuple(sorted(findings, key=lambda f: f.sort_key)), stats, tuple(unused))

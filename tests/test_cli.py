@@ -48,7 +48,14 @@ def test_json_report_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert code == 1
     doc = json.loads(out)
     assert set(doc) == {"version", "findings", "stats"}
-    assert set(doc["stats"]) == {"files_scanned", "bytes_scanned", "files_skipped", "duration_s"}
+    assert set(doc["stats"]) == {
+        "files_scanned",
+        "bytes_scanned",
+        "files_skipped",
+        "suppressed",
+        "baselined",
+        "duration_s",
+    }
     (finding,) = doc["findings"]
     assert set(finding) == {
         "rule_id",

@@ -36,6 +36,8 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "files_scanned": stats.files_scanned,
             "bytes_scanned": stats.bytes_scanned,
             "files_skipped": len(stats.skipped),
+            "suppressed": stats.suppressed,
+            "baselined": stats.baselined,
             "duration_s": round(stats.duration_s, 3),
         },
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hex_guard.config import Config
 from hex_guard.finding import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.rules import Severity
@@ -66,4 +67,30 @@ def summary(result: ScanResult) -> str:
                 lines.append(f"hex-guard:   {skip.display_path}: {skip.reason}")
     if stats.excluded:
         lines.append(f"hex-guard: {stats.excluded} file(s) excluded by configuration.")
+    if stats.suppressed:
+        lines.append(f"hex-guard: {stats.suppressed} finding(s) suppressed by the allowlist.")
+    if stats.baselined:
+        lines.append(f"hex-guard: {stats.baselined} known finding(s) in the baseline not reported.")
     return "\n".join(lines) + "\n"
+
+
+def _describe(config: Config, key: str) -> str:
+    name, _, index = key.partition("[")
+    i = int(index.rstrip("]"))
+    if name == "allowlist":
+        entry = config.allowlists[i]
+        return f"[[tool.hex-guard.allowlist]] #{i + 1}" + (
+            f" ({entry.description})" if entry.description else ""
+        )
+    value = getattr(config, name)[i]
+    return f"{name} entry {value!r}"
+
+
+def unused(result: ScanResult, config: Config) -> str:
+    """Allowlist and exclude entries that matched nothing in this scan: stale ones hide leaks."""
+    where = config.source or "configuration"
+    if not result.unused:
+        return "hex-guard: every allowlist entry matched something.\n"
+    return "".join(
+        f"hex-guard: unused in {where}: {_describe(config, key)}\n" for key in result.unused
+    )

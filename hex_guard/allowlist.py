@@ -1,0 +1,124 @@
+"""Allowlists: what a team declared fake. Applied after detection, before the report.
+
+Each entry that suppresses a finding is counted, so `--report-unused` can name the entries that
+matched nothing (a stale entry is a hole waiting for a real secret). Value patterns are user
+regexes and run with the `regex` module's timeout, like custom rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hex_guard.config import AllowEntry, Config, glob_to_regex
+from hex_guard.errors import RuleTimeoutError
+from hex_guard.finding import Finding
+
+VALUE_TIMEOUT = 1.0
+
+# Accepted so teams can migrate from gitleaks and detect-secrets without touching every line.
+_SAME_LINE = re.compile(
+    rb"hex-guard:\s*allow(?!-next-line)|gitleaks:allow|pragma:\s*allowlist\s+secret"
+)
+_NEXT_LINE = re.compile(rb"hex-guard:\s*allow-next-line|pragma:\s*allowlist\s+nextline\s+secret")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    source: AllowEntry
+    paths: re.Pattern[str] | None
+    values: tuple[Any, ...]
+
+
+def _compile_values(patterns: Sequence[str]) -> tuple[Any, ...]:
+    if not patterns:
+        return ()
+    import regex
+
+    return tuple(regex.compile(p) for p in patterns)
+
+
+def _search(pattern: Any, text: str, key: str) -> bool:
+    try:
+        return pattern.search(text, timeout=VALUE_TIMEOUT) is not None
+    except TimeoutError as exc:
+        raise RuleTimeoutError(f"allowlist pattern {key} took over {VALUE_TIMEOUT:g}s") from exc
+
+
+class Allowlist:
+    def __init__(self, config: Config) -> None:
+        self.inline_markers = config.inline_markers
+        self._allow = _compile_values(config.allow)
+        self._stopwords = tuple(w.lower() for w in config.stopwords)
+        self._ignore = {fp: i for i, fp in enumerate(config.ignore)}
+        self._entries = tuple(
+            _Entry(
+                key=f"allowlist[{e.index}]",
+                source=e,
+                paths=re.compile("|".join(glob_to_regex(g) for g in e.paths)) if e.paths else None,
+                values=_compile_values(e.values),
+            )
+            for e in config.allowlists
+        )
+        self._config = config
+
+    def _entry_matches(self, entry: _Entry, finding: Finding, rel: str | None) -> bool:
+        source = entry.source
+        if source.rules is not None and finding.rule_id not in source.rules:
+            return False
+        if entry.paths is not None and (rel is None or not entry.paths.match(rel)):
+            return False
+        if entry.values and not any(_search(p, finding.secret, entry.key) for p in entry.values):
+            return False
+        lowered = finding.secret.lower()
+        return not source.stopwords or any(w.lower() in lowered for w in source.stopwords)
+
+    def reason(self, finding: Finding, fs_path: str, lines: Sequence[bytes] | None) -> str | None:
+        """The key of the first entry that suppresses `finding`, or None to report it."""
+        if finding.fingerprint in self._ignore:
+            return f"ignore[{self._ignore[finding.fingerprint]}]"
+        for i, pattern in enumerate(self._allow):
+            if _search(pattern, finding.secret, f"allow[{i}]"):
+                return f"allow[{i}]"
+        lowered = finding.secret.lower()
+        for i, word in enumerate(self._stopwords):
+            if word in lowered:
+                return f"stopwords[{i}]"
+        rel = self._config.relative(fs_path)
+        for entry in self._entries:
+            if self._entry_matches(entry, finding, rel):
+                return entry.key
+        if self.inline_markers and lines is not None:
+            if _SAME_LINE.search(lines[finding.line - 1]):
+                return "inline"
+            if finding.line >= 2 and _NEXT_LINE.search(lines[finding.line - 2]):
+                return "inline"
+        return None
+
+    def filter(
+        self, findings: list[Finding], fs_path: str, data: bytes, used: Counter[str]
+    ) -> tuple[list[Finding], int]:
+        """Findings left after the allowlist, and how many it suppressed (counted in `used`)."""
+        if not findings:
+            return findings, 0
+        lines = data.split(b"\n") if self.inline_markers else None
+        kept = []
+        for finding in findings:
+            key = self.reason(finding, fs_path, lines)
+            if key is None:
+                kept.append(finding)
+            else:
+                used[key] += 1
+        return kept, len(findings) - len(kept)
+
+    def entry_keys(self) -> list[str]:
+        """Every declared entry, for `--report-unused`."""
+        keys = [f"ignore[{i}]" for i in range(len(self._ignore))]
+        keys += [f"allow[{i}]" for i in range(len(self._allow))]
+        keys += [f"stopwords[{i}]" for i in range(len(self._stopwords))]
+        keys += [e.key for e in self._entries]
+        return keys
