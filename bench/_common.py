@@ -20,7 +20,9 @@ def peer_binary(module: str, name: str) -> str | None:
     return candidate if os.access(candidate, os.X_OK) else shutil.which(name)
 
 
-def hyperfine(commands: dict[str, str], runs: int, warmup: int = 1) -> dict[str, float]:
+def hyperfine(
+    commands: dict[str, str], runs: int, warmup: int = 1, cwd: str | None = None
+) -> dict[str, float]:
     """Mean seconds per command; failures are allowed (a scanner exits 1 on findings)."""
     if not shutil.which("hyperfine"):
         sys.exit("hyperfine is not installed (apt-get install hyperfine)")
@@ -40,7 +42,7 @@ def hyperfine(commands: dict[str, str], runs: int, warmup: int = 1) -> dict[str,
         ]
         for name, command in commands.items():
             args += ["-n", name, command]
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, cwd=cwd)
         with open(export.name) as handle:
             results = json.load(handle)["results"]
     return {r["command"]: r["mean"] for r in results}

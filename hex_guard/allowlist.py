@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hex_guard.config import AllowEntry, Config, glob_to_regex
+from hex_guard.detect import Fragment
 from hex_guard.errors import RuleTimeoutError
 from hex_guard.finding import Finding
 
@@ -100,12 +101,15 @@ class Allowlist:
         return None
 
     def filter(
-        self, findings: list[Finding], fs_path: str, data: bytes, used: Counter[str]
+        self, findings: list[Finding], fs_path: str, fragment: Fragment, used: Counter[str]
     ) -> tuple[list[Finding], int]:
         """Findings left after the allowlist, and how many it suppressed (counted in `used`)."""
         if not findings:
             return findings, 0
-        lines = data.split(b"\n") if self.inline_markers else None
+        # Index 0 is the fragment's first line; pad so finding.line indexes it directly.
+        lines = None
+        if self.inline_markers:
+            lines = [b""] * (fragment.first_line - 1) + fragment.data.split(b"\n")
         kept = []
         for finding in findings:
             key = self.reason(finding, fs_path, lines)

@@ -27,6 +27,8 @@ class Fragment:
     # The path as reports show it (relative to the working directory).
     display_path: str
     data: bytes
+    # Line number of the fragment's first line in its file (a diff hunk starts mid-file).
+    first_line: int = 1
 
 
 @dataclass(frozen=True)
@@ -42,33 +44,33 @@ class Engine:
 
     def __init__(self, rules: Sequence[Rule] = RULES, *, allow_hyperscan: bool = True) -> None:
         self.rules = tuple(rules)
-        keywords: list[str] = []
-        self._rules_for_keyword: list[list[int]] = []
-        for rule_index, rule in enumerate(self.rules):
-            for keyword in rule.keywords:
-                keyword = keyword.lower()
-                if keyword not in keywords:
-                    keywords.append(keyword)
-                    self._rules_for_keyword.append([])
-                self._rules_for_keyword[keywords.index(keyword)].append(rule_index)
-        self._ungated = [i for i, r in enumerate(self.rules) if not r.keywords]
-        self.prefilter = prefilter.build(keywords, allow_hyperscan=allow_hyperscan)
+        # Path-scoped rules (.env, profiles.yml) stay out of the prefilter: their keywords
+        # (`pass`) are everywhere in code, and the files they apply to are rare and small.
+        self._gated = [i for i, r in enumerate(self.rules) if r.keywords and not r.paths]
+        self._scoped = [i for i, r in enumerate(self.rules) if r.paths]
+        self._ungated = [i for i, r in enumerate(self.rules) if not r.keywords and not r.paths]
+        gates = [
+            prefilter.Gate(self.rules[i].keywords, self.rules[i].gate, self.rules[i].multiline)
+            for i in self._gated
+        ]
+        self.prefilter = prefilter.build(gates, allow_hyperscan=allow_hyperscan)
 
     def scan(self, fragment: Fragment) -> list[Finding]:
         data = fragment.data
         hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
-        for keyword_index, offset in self.prefilter.hits(data):
-            for rule_index in self._rules_for_keyword[keyword_index]:
-                hits_by_rule.setdefault(rule_index, []).append(offset)
+        for i in self._scoped:
+            if self.rules[i].applies_to(fragment.repo_path):
+                hits_by_rule[i] = []
+        gated = self._gated
+        for gate_index, offset in self.prefilter.hits(data):
+            hits_by_rule.setdefault(gated[gate_index], []).append(offset)
         if not hits_by_rule:
             return []
         matches: list[_Match] = []
         for rule_index in sorted(hits_by_rule):
             rule = self.rules[rule_index]
-            if rule.applies_to(fragment.repo_path):
-                matches.extend(
-                    _run_rule(rule, data, hits_by_rule[rule_index], fragment.display_path)
-                )
+            offsets = hits_by_rule[rule_index]
+            matches.extend(_run_rule(rule, data, offsets, fragment.display_path))
         return [_to_finding(m, fragment) for m in _most_specific(matches)]
 
 
@@ -109,7 +111,9 @@ def _finditer(rule: Rule, data: bytes, start: int, end: int, path: str) -> list[
 
 
 def _run_rule(rule: Rule, data: bytes, offsets: list[int], path: str) -> Iterator[_Match]:
-    windows = [(0, len(data))] if rule.multiline else _line_windows(data, offsets)
+    # No offsets: an ungated or path-scoped rule, which reads the whole fragment.
+    whole = rule.multiline or not offsets
+    windows = [(0, len(data))] if whole else _line_windows(data, offsets)
     for start, end in windows:
         for m in _finditer(rule, data, start, end, path):
             found = _accept(rule, data, m)
@@ -152,6 +156,8 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 def _to_finding(m: _Match, fragment: Fragment) -> Finding:
     line, column = _position(fragment.data, m.start)
     end_line, end_column = _position(fragment.data, m.end)
+    line += fragment.first_line - 1
+    end_line += fragment.first_line - 1
     return Finding(
         rule_id=m.rule.id,
         severity=m.rule.severity_of(m.secret),

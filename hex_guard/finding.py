@@ -55,7 +55,15 @@ class Finding:
     fingerprint: str
     reveal_prefix: int
     secret: str = field(repr=False)
+    # Git provenance: set by diff-range and history scans, None for files on disk.
     commit: str | None = None
+    author: str | None = None
+    date: str | None = None
+    # History scans only: commits that added a blob holding this secret, paths it had, and
+    # whether a blob holding it is still in HEAD.
+    commits_count: int | None = None
+    paths_count: int | None = None
+    present_at_head: bool | None = None
 
     def shown_secret(self, show_secrets: bool) -> str:
         return self.secret if show_secrets else redact(self.secret, self.reveal_prefix)

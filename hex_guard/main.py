@@ -123,6 +123,21 @@ _JOBS = click.option(
     help="Skip (and report) files larger than this many bytes [default: 10 MiB].",
 )
 @_JOBS
+@click.option(
+    "--staged", is_flag=True, help="Scan the staged content of changed files (git index)."
+)
+@click.option(
+    "--diff",
+    "diff_range",
+    metavar="RANGE",
+    default=None,
+    help="Scan the lines added by the commits in BASE..HEAD or BASE...HEAD.",
+)
+@click.option(
+    "--pre-push",
+    is_flag=True,
+    help="Scan the commits being pushed (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF).",
+)
 @click.option("--report-unused", is_flag=True, help="List allowlist entries that matched nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
 def scan(
@@ -134,21 +149,67 @@ def scan(
     baseline_path: str | None,
     max_file_size: int | None,
     jobs: int | None,
+    staged: bool,
+    diff_range: str | None,
+    pre_push: bool,
     report_unused: bool,
     quiet: bool,
 ) -> int:
-    """Scan files and directories (default: the current directory).
+    """Scan files and directories (default: the current directory), or git content.
 
     In a git work tree a directory means the files git tracks plus untracked files it does not
-    ignore; outside git, every file below it except .git/.
+    ignore; outside git, every file below it except .git/. --staged, --diff and --pre-push scan
+    what git holds instead, and take no PATH.
     """
+    modes = sum(1 for m in (staged, diff_range is not None, pre_push) if m)
+    if modes > 1 or (modes and paths):
+        raise click.UsageError("--staged, --diff, --pre-push and PATH exclude each other")
+    targets = paths or (".",)
+    config = _load_config(config_path, targets, max_file_size)
+    if modes:
+        result = _run_git_scan(config, staged, diff_range, baseline_path)
+    else:
+        result = _run_scan(targets, config, jobs, baseline_path)
+    return _report(result, config, fmt, output, show_secrets, quiet, report_unused)
+
+
+def _run_git_scan(
+    config: Config, staged: bool, diff_range: str | None, baseline_path: str | None
+) -> ScanResult:
+    import dataclasses
+
+    from hex_guard import git, gitscan
+
+    cwd = os.getcwd()
+    if staged:
+        result = gitscan.scan_staged(config, cwd)
+    else:
+        root = git.toplevel(cwd)
+        args = gitscan.range_args(diff_range, root) if diff_range else gitscan.pre_push_args(root)
+        if args is None:  # the push deletes a branch: nothing is added
+            from hex_guard.scan import ScanResult, Stats
+
+            return ScanResult((), Stats())
+        result = gitscan.scan_commits(args, config, cwd)
+    known = _baseline_fingerprints(baseline_path or config.baseline)
+    kept = tuple(f for f in result.findings if f.fingerprint not in known)
+    result.stats.baselined = len(result.findings) - len(kept)
+    return dataclasses.replace(result, findings=kept)
+
+
+def _report(
+    result: ScanResult,
+    config: Config,
+    fmt: str,
+    output: str | None,
+    show_secrets: bool,
+    quiet: bool,
+    report_unused: bool,
+) -> int:
     from hex_guard.report import ReportOptions
     from hex_guard.report import json as json_report
     from hex_guard.report import text as text_report
 
-    targets = paths or (".",)
-    config = _load_config(config_path, targets, max_file_size)
-    result = _run_scan(targets, config, jobs, baseline_path)
     options = ReportOptions(show_secrets=show_secrets, color=_use_color(output))
     renderer = json_report.render if fmt == "json" else text_report.render
     _write(renderer(result, options), output)
@@ -157,6 +218,70 @@ def scan(
     if report_unused:
         sys.stderr.write(text_report.unused(result, config))
     return result.exit_code
+
+
+@cli.command()
+@click.argument("rev_range", required=False, metavar="[REV-RANGE]")
+@click.option("--all", "all_refs", is_flag=True, help="Every ref: branches, tags, stash (default).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
+@click.option("--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise).")
+@_CONFIG
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None)
+@_JOBS
+@click.option("--quiet", "-q", is_flag=True, help="No summary or progress on stderr.")
+def history(
+    rev_range: str | None,
+    all_refs: bool,
+    fmt: str,
+    output: str | None,
+    show_secrets: bool,
+    config_path: str | None,
+    baseline_path: str | None,
+    jobs: int | None,
+    quiet: bool,
+) -> int:
+    """Scan every blob ever committed, once each; one finding per secret with its first commit."""
+    import dataclasses
+
+    from hex_guard import git, gitscan
+    from hex_guard import history as history_module
+
+    if rev_range and all_refs:
+        raise click.UsageError("give --all or a REV-RANGE, not both")
+    cwd = os.getcwd()
+    config = _load_config(config_path, (".",), None)
+    args = gitscan.range_args(rev_range, git.toplevel(cwd)) if rev_range else ["--all"]
+    progress = not quiet and sys.stderr.isatty()
+    result = history_module.run(args, config, cwd, jobs=jobs, progress=progress)
+    known = _baseline_fingerprints(baseline_path or config.baseline)
+    kept = tuple(f for f in result.findings if f.fingerprint not in known)
+    result.stats.baselined = len(result.findings) - len(kept)
+    result = dataclasses.replace(result, findings=kept)
+    return _report(result, config, fmt, output, show_secrets, quiet, False)
+
+
+@cli.command("install-hook")
+@click.option("--force", is_flag=True, help="Replace a pre-commit hook that is not hex-guard's.")
+def install_hook(force: bool) -> int:
+    """Install a plain git pre-commit hook that runs `hex-guard scan --staged`."""
+    from hex_guard import gitscan
+
+    path = gitscan.install_hook(os.getcwd(), sys.executable, force)
+    sys.stderr.write(f"hex-guard: installed {path}\n")
+    return 0
+
+
+@cli.command("uninstall-hook")
+def uninstall_hook() -> int:
+    """Remove the git pre-commit hook hex-guard installed (and no other)."""
+    from hex_guard import gitscan
+
+    path = gitscan.uninstall_hook(os.getcwd())
+    sys.stderr.write(f"hex-guard: removed {path}\n" if path else "hex-guard: no hook installed\n")
+    return 0
 
 
 @cli.command()

@@ -1,32 +1,49 @@
-"""Keyword prefilter: one pass over the bytes that says which rule keywords occur, and where.
+"""Keyword prefilter: one pass over the bytes that says which rules may match, and where.
 
-Most files hold no secret, so this pass is most of a scan's cost. Hyperscan matches every keyword
-at once with SIMD (GB/s); without it, a pure-Python search gives the same hits, only slower.
+Most files hold no secret, so this pass is most of a scan's cost. Each gated rule has one gate:
+its literal keywords (any case), and optionally a tighter regex for Hyperscan, which matches
+every gate at once with SIMD (GB/s). Without Hyperscan, a pure-Python search for the literals
+gives a superset of the same hits, so the rules' own regexes find the same secrets, only slower.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-# (keyword index, offset just past the keyword)
+# (gate index, offset just past the keyword)
 Hits = list[tuple[int, int]]
 
 
+@dataclass(frozen=True)
+class Gate:
+    keywords: tuple[str, ...]
+    # A Hyperscan-syntax regex (matched case-insensitively) that every match of the rule
+    # contains; it must imply one of `keywords`, so both backends see the same secrets.
+    regex: str | None = None
+    # One hit is enough: the rule runs over the whole fragment anyway.
+    single: bool = False
+
+
 class Prefilter:
-    """Case-insensitive search for a fixed set of ASCII keywords."""
+    """Case-insensitive search for each gate's literal keywords."""
 
     backend = "python"
 
-    def __init__(self, keywords: Sequence[str]) -> None:
-        self.keywords = tuple(k.lower() for k in keywords)
-        self._encoded = tuple(k.encode() for k in self.keywords)
+    def __init__(self, gates: Sequence[Gate]) -> None:
+        self.gates = tuple(gates)
+        self._literals = [
+            (index, keyword.lower().encode())
+            for index, gate in enumerate(self.gates)
+            for keyword in gate.keywords
+        ]
 
     def hits(self, data: bytes) -> Hits:
         lowered = data.lower()
+        find = lowered.find
         out: Hits = []
-        for index, keyword in enumerate(self._encoded):
-            find = lowered.find
+        for index, keyword in self._literals:
             pos = find(keyword)
             while pos != -1:
                 out.append((index, pos + len(keyword)))
@@ -37,15 +54,22 @@ class Prefilter:
 class HyperscanPrefilter(Prefilter):
     backend = "hyperscan"
 
-    def __init__(self, keywords: Sequence[str], hyperscan: Any) -> None:
-        super().__init__(keywords)
+    def __init__(self, gates: Sequence[Gate], hyperscan: Any) -> None:
+        super().__init__(gates)
+        expressions: list[bytes] = []
+        ids: list[int] = []
+        flags: list[int] = []
+        for index, gate in enumerate(self.gates):
+            flag = hyperscan.HS_FLAG_CASELESS
+            if gate.single:
+                flag |= hyperscan.HS_FLAG_SINGLEMATCH
+            patterns = [gate.regex.encode()] if gate.regex else [_escape(k) for k in gate.keywords]
+            for pattern in patterns:
+                expressions.append(pattern)
+                ids.append(index)
+                flags.append(flag)
         self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(
-            expressions=[_escape(k) for k in self._encoded],
-            ids=list(range(len(self._encoded))),
-            elements=len(self._encoded),
-            flags=hyperscan.HS_FLAG_CASELESS,
-        )
+        self._db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
 
     def hits(self, data: bytes) -> Hits:
         out: Hits = []
@@ -58,19 +82,16 @@ class HyperscanPrefilter(Prefilter):
         return out
 
 
-def _escape(keyword: bytes) -> bytes:
-    return b"".join(b"\\x%02x" % c for c in keyword)
+def _escape(keyword: str) -> bytes:
+    return b"".join(b"\\x%02x" % c for c in keyword.lower().encode())
 
 
-def build(keywords: Sequence[str], *, allow_hyperscan: bool = True) -> Prefilter:
-    if allow_hyperscan and keywords:  # hyperscan refuses an empty database
+def build(gates: Sequence[Gate], *, allow_hyperscan: bool = True) -> Prefilter:
+    if allow_hyperscan and gates:  # hyperscan refuses an empty database
         try:
             import hyperscan
-        except ImportError:  # no wheel for this platform: same hits, pure Python
+        except ImportError:  # no wheel for this platform: same findings, pure Python
             pass
         else:
-            return HyperscanPrefilter(keywords, hyperscan)
-    return Prefilter(keywords)
-
-
-__all__ = ["Hits", "Prefilter", "build"]
+            return HyperscanPrefilter(gates, hyperscan)
+    return Prefilter(gates)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from hex_guard import sources
 from hex_guard.allowlist import Allowlist
-from hex_guard.config import Config
-from hex_guard.detect import Engine
+from hex_guard.config import Config, PathMatcher
+from hex_guard.detect import Engine, Fragment
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
 from hex_guard.finding import Finding
 from hex_guard.sources import Skip, Target
@@ -64,6 +64,10 @@ class Pipeline:
     allowlist: Allowlist
     max_size: int
 
+    @classmethod
+    def build(cls, config: Config) -> Pipeline:
+        return cls(Engine(config.rules()), Allowlist(config), config.max_file_size)
+
 
 def scan_targets(targets: Sequence[Target], pipeline: Pipeline) -> tuple[list[Finding], Stats]:
     findings: list[Finding] = []
@@ -75,16 +79,22 @@ def scan_targets(targets: Sequence[Target], pipeline: Pipeline) -> tuple[list[Fi
         if isinstance(loaded, Skip):
             stats.skipped.append(loaded)
             continue
-        stats.files_scanned += 1
-        stats.bytes_scanned += len(loaded.data)
-        found = pipeline.engine.scan(loaded)
-        if found:
-            kept, suppressed = pipeline.allowlist.filter(
-                found, target.fs_path, loaded.data, stats.used
-            )
-            stats.suppressed += suppressed
-            findings.extend(kept)
+        findings.extend(scan_fragment(pipeline, loaded, target.fs_path, stats))
     return findings, stats
+
+
+def scan_fragment(
+    pipeline: Pipeline, fragment: Fragment, fs_path: str, stats: Stats
+) -> list[Finding]:
+    """Detect, then allowlist, one fragment; `fs_path` is where allowlist paths look."""
+    stats.files_scanned += 1
+    stats.bytes_scanned += len(fragment.data)
+    found = pipeline.engine.scan(fragment)
+    if not found:
+        return found
+    kept, suppressed = pipeline.allowlist.filter(found, fs_path, fragment, stats.used)
+    stats.suppressed += suppressed
+    return kept
 
 
 # A process pool's workers get the pipeline once (fork inherits it; spawn unpickles it).
@@ -150,8 +160,7 @@ def run(
             excluded += 1
         else:
             targets.append(target)
-    allowlist = Allowlist(config)
-    pipeline = Pipeline(Engine(config.rules()), allowlist, config.max_file_size)
+    pipeline = Pipeline.build(config)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(targets) >= PARALLEL_MIN_FILES:
         findings, stats = _scan_parallel(targets, pipeline, jobs)
@@ -160,6 +169,11 @@ def run(
     stats.excluded = excluded
     findings = _apply_baseline(findings, baseline, stats)
     stats.duration_s = time.perf_counter() - started
-    unused = [k for k in allowlist.entry_keys() if not stats.used[k]]
-    unused += [f"exclude[{i}]" for i, hits in enumerate(excluder.hits) if not hits]
+    unused = unused_entries(pipeline, excluder, stats)
     return ScanResult(tuple(sorted(findings, key=lambda f: f.sort_key)), stats, tuple(unused))
+
+
+def unused_entries(pipeline: Pipeline, excluder: PathMatcher, stats: Stats) -> list[str]:
+    """Allowlist and exclude entries that matched nothing in this scan."""
+    unused = [k for k in pipeline.allowlist.entry_keys() if not stats.used[k]]
+    return unused + [f"exclude[{i}]" for i, hits in enumerate(excluder.hits) if not hits]

@@ -12,7 +12,7 @@ from hex_guard.scan import ScanResult
 
 
 def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "rule_id": finding.rule_id,
         "severity": str(finding.severity),
         "description": finding.description,
@@ -25,6 +25,16 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "commit": finding.commit,
     }
+    # Git scans add provenance; file scans keep the documented core shape.
+    extra = {
+        "author": finding.author,
+        "date": finding.date,
+        "commits_count": finding.commits_count,
+        "paths_count": finding.paths_count,
+        "present_at_head": finding.present_at_head,
+    }
+    out.update({k: v for k, v in extra.items() if v is not None})
+    return out
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:

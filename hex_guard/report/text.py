@@ -26,9 +26,19 @@ def _paint(text: str, code: str, options: ReportOptions) -> str:
 def _block(finding: Finding, options: ReportOptions) -> str:
     location = f"{finding.path}:{finding.line}:{finding.column}"
     severity = _paint(str(finding.severity), _SEVERITY_COLOR[finding.severity], options)
+    provenance = ""
+    if finding.commit:
+        provenance = f"  added in {finding.commit[:12]} by {finding.author} on {finding.date}"
+        if finding.commits_count is not None:
+            head = "still in HEAD" if finding.present_at_head else "not in HEAD"
+            provenance += (
+                f"; in {finding.commits_count} commit(s), {finding.paths_count} path(s), {head}"
+            )
+        provenance += "\n"
     return (
         f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity}\n"
         f"  {finding.description}: {finding.shown_secret(options.show_secrets)}\n"
+        f"{provenance}"
         f"  fingerprint: {finding.fingerprint}\n"
         f"  {_paint('fix:', _DIM, options)} {finding.hint}\n"
     )
