@@ -17,14 +17,13 @@ from hex_guard.config import AllowEntry, Config, glob_to_regex
 from hex_guard.detect import Fragment
 from hex_guard.errors import RuleTimeoutError
 from hex_guard.finding import Finding
+from hex_guard.lazyre import lazy
 
 VALUE_TIMEOUT = 1.0
 
 # Accepted so teams can migrate from gitleaks and detect-secrets without touching every line.
-_SAME_LINE = re.compile(
-    rb"hex-guard:\s*allow(?!-next-line)|gitleaks:allow|pragma:\s*allowlist\s+secret"
-)
-_NEXT_LINE = re.compile(rb"hex-guard:\s*allow-next-line|pragma:\s*allowlist\s+nextline\s+secret")
+_SAME_LINE = lazy(rb"hex-guard:\s*allow(?!-next-line)|gitleaks:allow|pragma:\s*allowlist\s+secret")
+_NEXT_LINE = lazy(rb"hex-guard:\s*allow-next-line|pragma:\s*allowlist\s+nextline\s+secret")
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def scan_staged(config: Config, cwd: str) -> ScanResult:
     """
     started = time.perf_counter()
     root = git.toplevel(cwd)
-    pipeline = Pipeline.build(config)
+    pipeline = Pipeline.build(config, large=False)
     excluder = config.excluder()
     entries = git.index_entries(root)
     stats = Stats()

@@ -11,7 +11,9 @@ import math
 import re
 from collections import Counter
 
-_INTERPOLATION = re.compile(
+from hex_guard.lazyre import lazy
+
+_INTERPOLATION = lazy(
     r"""
       \$\{ | \$\( | \{\{ | \}\}                 # ${X}  $(cmd)  {{ x }}
     | ^\$[A-Za-z_]                              # $VAR
@@ -26,7 +28,7 @@ _INTERPOLATION = re.compile(
     re.VERBOSE,
 )
 
-_MASK = re.compile(r"^[*xX.#•_\- ]{3,}$|\.\.\.$|…$|\*{3,}|[xX]{4,}")
+_MASK = lazy(r"^[*xX.#•_\- ]{3,}$|\.\.\.$|…$|\*{3,}|[xX]{4,}")
 
 # Compared against the whole value, lower-cased, with separators removed.
 _WORDS = frozenset(
@@ -114,8 +116,8 @@ _MARKERS = (
     "fake",
 )
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_.\-]+$")
-_SEPARATORS = re.compile(r"[\s_\-.]")
+_IDENTIFIER = lazy(r"^[A-Za-z_.\-]+$")
+_SEPARATORS = lazy(r"[\s_\-.]")
 
 
 def shannon_entropy(value: str) -> float:

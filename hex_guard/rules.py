@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import cast
 from urllib.parse import unquote
 
+from hex_guard.lazyre import lazy
 from hex_guard.placeholder import is_placeholder, shannon_entropy
 
 
@@ -134,9 +135,7 @@ _Q = r"""(?:\\?["'])"""
 # Where a bare value ends.
 _END = r"""(?=$|[\s"'`,;)}\]#\\])"""
 
-_LOOPBACK = re.compile(
-    r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|host\.docker\.internal)$"
-)
+_LOOPBACK = lazy(r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|host\.docker\.internal)$")
 _DEV_HOSTS = frozenset(
     {
         "db",
@@ -181,7 +180,7 @@ def _context_line(data: bytes, m: re.Match[bytes]) -> bytes:
     return data[start : end if end != -1 else len(data)]
 
 
-_ODBC_CONTEXT = re.compile(
+_ODBC_CONTEXT = lazy(
     rb"(?i)\b(?:server|data source|address|addr|host|hostname|driver|dsn|database|initial catalog|"
     rb"uid|user id|dbq)\s*="
 )
@@ -192,8 +191,8 @@ def _odbc_context(data: bytes, m: re.Match[bytes]) -> bool:
     return b";" in line and _ODBC_CONTEXT.search(line) is not None
 
 
-_LIBPQ_CONTEXT = re.compile(rb"(?i)(?:^|[\s'\"])(?:host|hostaddr)\s*=\s*\S")
-_LIBPQ_USER = re.compile(rb"(?i)(?:^|[\s'\"])(?:user|dbname)\s*=\s*\S")
+_LIBPQ_CONTEXT = lazy(rb"(?i)(?:^|[\s'\"])(?:host|hostaddr)\s*=\s*\S")
+_LIBPQ_USER = lazy(rb"(?i)(?:^|[\s'\"])(?:user|dbname)\s*=\s*\S")
 
 
 def _libpq_context(data: bytes, m: re.Match[bytes]) -> bool:
@@ -201,8 +200,8 @@ def _libpq_context(data: bytes, m: re.Match[bytes]) -> bool:
     return _LIBPQ_CONTEXT.search(line) is not None and _LIBPQ_USER.search(line) is not None
 
 
-_CALL_NAME = re.compile(rb"([A-Za-z_][A-Za-z0-9_.]*)\s*$")
-_DB_CALLS = re.compile(
+_CALL_NAME = lazy(rb"([A-Za-z_][A-Za-z0-9_.]*)\s*$")
+_DB_CALLS = lazy(
     rb"(?i)(?:^|\.)(?:connect|create_engine|create_async_engine|connection|client|engine|session|"
     rb"sql\.connect|dbapi|pool|database|conn)$"
 )
@@ -234,14 +233,14 @@ def _driver_call(data: bytes, m: re.Match[bytes]) -> bool:
     return True
 
 
-_SA_TYPE = re.compile(rb"""\btype(?:\\?["'])?\s*:\s*(?:\\?["'])?service_account\b""")
+_SA_TYPE = lazy(rb"""\btype(?:\\?["'])?\s*:\s*(?:\\?["'])?service_account\b""")
 
 
 def _service_account(data: bytes, m: re.Match[bytes]) -> bool:
     return _SA_TYPE.search(data) is not None
 
 
-_PEM_NOISE = re.compile(rb"\\[nr]|\s|Proc-Type:[^\n\\]*|DEK-Info:[^\n\\]*")
+_PEM_NOISE = lazy(rb"\\[nr]|\s|Proc-Type:[^\n\\]*|DEK-Info:[^\n\\]*")
 
 
 def _pem_has_body(data: bytes, m: re.Match[bytes]) -> bool:
@@ -313,7 +312,7 @@ _NON_SECRET_KEY_PARTS = frozenset(
         "FINGERPRINT",
     ]
 )
-_NON_SECRET_VALUE = re.compile(
+_NON_SECRET_VALUE = lazy(
     r"(?i)^(?:true|false|yes|no|on|off|\d+(?:\.\d+)*|[a-z]+://[^@\s]*|[./~][^\s]*|"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
@@ -324,7 +323,7 @@ def _dotenv_key_is_secret(key: bytes) -> bool:
     return parts[-1] not in _NON_SECRET_KEY_PARTS and any(p in _SECRET_KEY_PARTS for p in parts)
 
 
-_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+/=_\-.~]{20,}$")
+_TOKEN_CHARS = lazy(r"^[A-Za-z0-9+/=_\-.~]{20,}$")
 
 
 def _dotenv_value_is_random(value: str) -> bool:

@@ -65,8 +65,10 @@ class Pipeline:
     max_size: int
 
     @classmethod
-    def build(cls, config: Config) -> Pipeline:
-        return cls(Engine(config.rules()), Allowlist(config), config.max_file_size)
+    def build(cls, config: Config, *, large: bool = True) -> Pipeline:
+        """`large=False` for a few files (a hook run): the engine compiles faster, scans slower."""
+        engine = Engine(config.rules(), gates=large)
+        return cls(engine, Allowlist(config), config.max_file_size)
 
 
 def scan_targets(targets: Sequence[Target], pipeline: Pipeline) -> tuple[list[Finding], Stats]:
@@ -160,7 +162,7 @@ def run(
             excluded += 1
         else:
             targets.append(target)
-    pipeline = Pipeline.build(config)
+    pipeline = Pipeline.build(config, large=len(targets) >= PARALLEL_MIN_FILES)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(targets) >= PARALLEL_MIN_FILES:
         findings, stats = _scan_parallel(targets, pipeline, jobs)

@@ -1,0 +1,25 @@
+"""Regexes compiled on first use: a clean hook run never touches most of them, and compiling
+them all at import would add milliseconds to every commit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, AnyStr, cast
+
+
+class _LazyPattern:
+    def __init__(self, pattern: str | bytes, flags: int) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable for spawn-started workers
+        return (_LazyPattern, self._args)
+
+
+def lazy(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
+    return cast("re.Pattern[AnyStr]", _LazyPattern(pattern, flags))
