@@ -37,7 +37,7 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.flush()
         return
     try:
-        with open(output, "w", encoding="utf-8") as handle:
+        with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(text)
     except OSError as exc:
         raise HexGuardError(f"cannot write report to {output}: {exc.strerror}") from exc
@@ -73,6 +73,15 @@ def _run_scan(
     return scan_module.run(paths, config, jobs=jobs, baseline=known)
 
 
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")
+_OUTPUT_FORMATS = click.option(
+    "--output-format",
+    "output_formats",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Write FORMAT to PATH (- for stdout); repeat for several reports from one scan. "
+    "Replaces --format/--output.",
+)
 _PATHS = click.argument("paths", nargs=-1, type=click.Path())
 _CONFIG = click.option(
     "--config",
@@ -95,7 +104,7 @@ _JOBS = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMAT_NAMES),
     default="text",
     show_default=True,
     help="Report format (written to stdout or --output).",
@@ -108,6 +117,7 @@ _JOBS = click.option(
     help="Write the report to FILE instead of stdout.",
 )
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise).")
+@_OUTPUT_FORMATS
 @_CONFIG
 @click.option(
     "--baseline",
@@ -154,6 +164,7 @@ def scan(
     pre_push: bool,
     report_unused: bool,
     quiet: bool,
+    output_formats: tuple[str, ...],
 ) -> int:
     """Scan files and directories (default: the current directory), or git content.
 
@@ -170,7 +181,8 @@ def scan(
         result = _run_git_scan(config, staged, diff_range, baseline_path)
     else:
         result = _run_scan(targets, config, jobs, baseline_path)
-    return _report(result, config, fmt, output, show_secrets, quiet, report_unused)
+    outputs = _outputs(output_formats, fmt, output)
+    return _report(result, config, outputs, show_secrets, quiet, report_unused)
 
 
 def _run_git_scan(
@@ -197,22 +209,38 @@ def _run_git_scan(
     return dataclasses.replace(result, findings=kept)
 
 
+def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[str, str | None]]:
+    """(format, path) pairs; `--output-format FORMAT=PATH` (PATH `-` is stdout) may repeat."""
+    if not specs:
+        return [(fmt, output)]
+    pairs: list[tuple[str, str | None]] = []
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or name not in FORMAT_NAMES or not path:
+            raise click.BadParameter(
+                f"{spec!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMAT_NAMES)}",
+                param_hint="--output-format",
+            )
+        pairs.append((name, None if path == "-" else path))
+    if sum(1 for _, path in pairs if path is None) > 1:
+        raise click.BadParameter("only one format can go to stdout", param_hint="--output-format")
+    return pairs
+
+
 def _report(
     result: ScanResult,
     config: Config,
-    fmt: str,
-    output: str | None,
+    outputs: Sequence[tuple[str, str | None]],
     show_secrets: bool,
     quiet: bool,
     report_unused: bool,
 ) -> int:
-    from hex_guard.report import ReportOptions
-    from hex_guard.report import json as json_report
+    from hex_guard.report import ReportOptions, renderer
     from hex_guard.report import text as text_report
 
-    options = ReportOptions(show_secrets=show_secrets, color=_use_color(output))
-    renderer = json_report.render if fmt == "json" else text_report.render
-    _write(renderer(result, options), output)
+    for fmt, path in outputs:
+        options = ReportOptions(show_secrets=show_secrets, color=_use_color(path) and fmt == "text")
+        _write(renderer(fmt)(result, options), path)
     if not quiet:
         sys.stderr.write(text_report.summary(result))
     if report_unused:
@@ -223,11 +251,10 @@ def _report(
 @cli.command()
 @click.argument("rev_range", required=False, metavar="[REV-RANGE]")
 @click.option("--all", "all_refs", is_flag=True, help="Every ref: branches, tags, stash (default).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise).")
+@_OUTPUT_FORMATS
 @_CONFIG
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None)
 @_JOBS
@@ -242,6 +269,7 @@ def history(
     baseline_path: str | None,
     jobs: int | None,
     quiet: bool,
+    output_formats: tuple[str, ...],
 ) -> int:
     """Scan every blob ever committed, once each; one finding per secret with its first commit."""
     import dataclasses
@@ -260,7 +288,9 @@ def history(
     kept = tuple(f for f in result.findings if f.fingerprint not in known)
     result.stats.baselined = len(result.findings) - len(kept)
     result = dataclasses.replace(result, findings=kept)
-    return _report(result, config, fmt, output, show_secrets, quiet, False)
+    return _report(
+        result, config, _outputs(output_formats, fmt, output), show_secrets, quiet, False
+    )
 
 
 @cli.command("install-hook")
@@ -395,6 +425,10 @@ def _internal_error(exc: BaseException) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A path with invalid UTF-8 arrives as lone surrogates; print it escaped, never crash on it.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = cli.main(
             args=list(argv) if argv is not None else None,

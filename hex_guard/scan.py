@@ -25,6 +25,8 @@ PARALLEL_MIN_FILES = 400
 class Stats:
     files_scanned: int = 0
     bytes_scanned: int = 0
+    # Display paths of what was scanned, for reports with one entry per file (JUnit).
+    scanned: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     excluded: int = 0
     suppressed: int = 0
@@ -36,6 +38,7 @@ class Stats:
     def merge(self, other: Stats) -> None:
         self.files_scanned += other.files_scanned
         self.bytes_scanned += other.bytes_scanned
+        self.scanned.extend(other.scanned)
         self.skipped.extend(other.skipped)
         self.excluded += other.excluded
         self.suppressed += other.suppressed
@@ -91,6 +94,7 @@ def scan_fragment(
     """Detect, then allowlist, one fragment; `fs_path` is where allowlist paths look."""
     stats.files_scanned += 1
     stats.bytes_scanned += len(fragment.data)
+    stats.scanned.append(fragment.display_path)
     found = pipeline.engine.scan(fragment)
     if not found:
         return found

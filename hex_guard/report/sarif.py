@@ -1,0 +1,141 @@
+"""SARIF 2.1.0 for code-scanning UIs (GitHub code scanning, Azure DevOps, VS Code).
+
+Secrets are redacted in every field, including the message: gitleaks writes the raw secret into
+its SARIF snippet unless --redact is given; hex-guard never does. `partialFingerprints` carries
+our line-independent fingerprint, so an alert survives edits above it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from hex_guard import __version__
+from hex_guard.finding import Finding
+from hex_guard.report import ReportOptions
+from hex_guard.rules import RULES, Rule, Severity
+from hex_guard.scan import ScanResult
+
+INFORMATION_URI = "https://github.com/hex-guard/hex-guard"
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "hexGuardFingerprint/v1"
+
+_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
+# GitHub sorts alerts by this CVSS-like score: >= 9 critical, >= 7 high, >= 4 medium.
+_SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+}
+
+
+def _pascal(rule_id: str) -> str:
+    return "".join(part.capitalize() for part in rule_id.split("-"))
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    help_text = (
+        f"{rule.description}. {rule.hint} If the value is fake, allowlist it in "
+        "[tool.hex-guard] or mark the line with `hex-guard: allow`."
+    )
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.id),
+        "shortDescription": {"text": rule.description},
+        "fullDescription": {"text": f"{rule.description}. Severity: {rule.severity}."},
+        "help": {"text": help_text, "markdown": f"**{rule.description}**\n\n{rule.hint}"},
+        "helpUri": f"{INFORMATION_URI}#rules",
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {
+            "security-severity": _SECURITY_SEVERITY[rule.severity],
+            "precision": "high" if rule.severity >= Severity.HIGH else "medium",
+            "tags": ["security", "secret", "external/cwe/cwe-798"],
+        },
+    }
+
+
+def _rules_for(result: ScanResult) -> list[Rule]:
+    """Every built-in rule, plus custom rules that produced a finding."""
+    rules = list(RULES)
+    known = {r.id for r in rules}
+    for finding in result.findings:
+        if finding.rule_id not in known:
+            known.add(finding.rule_id)
+            rules.append(
+                Rule(finding.rule_id, finding.description, finding.severity, "", hint=finding.hint)
+            )
+    return rules
+
+
+def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> dict[str, Any]:
+    shown = finding.shown_secret(options.show_secrets)
+    entry: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": index[finding.rule_id],
+        "level": _LEVEL[finding.severity],
+        "message": {"text": f"{finding.description}: {shown}. {finding.hint}"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": quote(finding.path), "uriBaseId": "%SRCROOT%"},
+                    "region": {
+                        "startLine": finding.line,
+                        "startColumn": finding.column,
+                        "endLine": finding.end_line,
+                        "endColumn": finding.end_column,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+    }
+    provenance = {
+        "commit": finding.commit,
+        "author": finding.author,
+        "date": finding.date,
+        "commitsCount": finding.commits_count,
+        "pathsCount": finding.paths_count,
+        "presentAtHead": finding.present_at_head,
+    }
+    properties = {k: v for k, v in provenance.items() if v is not None}
+    if properties:
+        entry["properties"] = properties
+    return entry
+
+
+def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
+    rules = _rules_for(result)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "hex-guard",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {"description": {"text": "The directory hex-guard ran in."}}
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(f, index, options) for f in result.findings],
+            }
+        ],
+    }
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    return json.dumps(document(result, options), indent=2, ensure_ascii=False) + "\n"
