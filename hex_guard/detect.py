@@ -29,6 +29,8 @@ class Fragment:
     data: bytes
     # Line number of the fragment's first line in its file (a diff hunk starts mid-file).
     first_line: int = 1
+    # The path path-scoped rules see, when it is not repo_path (decoded Kubernetes data).
+    rule_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class Engine:
     def scan(self, fragment: Fragment) -> list[Finding]:
         data = fragment.data
         hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
+        rule_path = fragment.rule_path or fragment.repo_path
         for i in self._scoped:
-            if self.rules[i].applies_to(fragment.repo_path):
+            if self.rules[i].applies_to(rule_path):
                 hits_by_rule[i] = []
         gated = self._gated
         for gate_index, offset in self.prefilter.hits(data):

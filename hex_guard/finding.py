@@ -64,6 +64,13 @@ class Finding:
     commits_count: int | None = None
     paths_count: int | None = None
     present_at_head: bool | None = None
+    # Notebooks and Hex exports: the 1-based cell, its kind or title, "source" or "output",
+    # and the line within it. `decoded`: found inside a base64 value.
+    cell: int | None = None
+    cell_label: str | None = None
+    cell_part: str | None = None
+    cell_line: int | None = None
+    decoded: bool | None = None
 
     def shown_secret(self, show_secrets: bool) -> str:
         return self.secret if show_secrets else redact(self.secret, self.reveal_prefix)

@@ -186,9 +186,13 @@ _ODBC_CONTEXT = lazy(
 )
 
 
+# Two `key=value` pairs joined by `;`: what makes a string ODBC-shaped, not a trailing `;`.
+_ODBC_PAIRS = lazy(rb"=[^;\n]*;[ \t]*[A-Za-z][\w ]{0,30}=")
+
+
 def _odbc_context(data: bytes, m: re.Match[bytes]) -> bool:
     line = _context_line(data, m)
-    return b";" in line and _ODBC_CONTEXT.search(line) is not None
+    return _ODBC_PAIRS.search(line) is not None and _ODBC_CONTEXT.search(line) is not None
 
 
 _LIBPQ_CONTEXT = lazy(rb"(?i)(?:^|[\s'\"])(?:host|hostaddr)\s*=\s*\S")
@@ -342,6 +346,15 @@ def _dotenv_secret(data: bytes, m: re.Match[bytes]) -> bool:
         return False
     return _dotenv_key_is_secret(m.group("key")) or _dotenv_value_is_random(value)
 
+
+# A `KEY=value` line of a dotenv file (or of decoded Kubernetes Secret data).
+_KEY_VALUE_LINE = (
+    r"(?m)^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,127})[ \t]*=[ \t]*"
+    r"(?P<q>[\"']?)(?P<secret>[^\s\"'#][^\n\"']{0,2047}?)(?P=q)[ \t]*(?:[ \t]#[^\n]*)?\r?$"
+)
+
+# Decoded Kubernetes Secret data is scanned under this path suffix (see views.py).
+K8S_DATA = "#kubernetes-secret-data"
 
 # Template names are not flagged by name; their content is still scanned by every other rule.
 _DOTENV_TEMPLATE = r"(?:example|sample|template|tmpl|tpl|dist|defaults?|schema|skel|stub)"
@@ -796,16 +809,41 @@ RULES: tuple[Rule, ...] = (
         id="dotenv-secret",
         description="Committed dotenv file holding a real secret value",
         severity=Severity.HIGH,
-        pattern=(
-            r"(?m)^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,127})[ \t]*=[ \t]*"
-            r"(?P<q>[\"']?)(?P<secret>[^\s\"'#][^\n\"']{0,2047}?)(?P=q)[ \t]*(?:[ \t]#[^\n]*)?\r?$"
-        ),
+        pattern=_KEY_VALUE_LINE,
         hint="Remove the file from git (git rm --cached), add it to .gitignore, rotate the "
         "values, and commit a .env.example with placeholders instead.",
         paths=DOTENV_PATHS,
         example_path=".env",
         multiline=True,
         priority=30,
+        validate=_dotenv_secret,
+        examples=(
+            f"DB_PASSWORD={_pw('env1')}",
+            f"export STRIPE_SECRET_KEY='{_fake('env2', 32)}'",
+            f'SESSION_SECRET="{_fake("env3", 40)}"',
+            f"WEBHOOK={_fake('env4', 48)}",
+        ),
+        counter_examples=(
+            "PORT=8080",
+            "DB_PASSWORD=",
+            "DB_PASSWORD=changeme",
+            "API_KEY=${API_KEY}",
+            "DATABASE_HOST=db.internal",
+            "TOKEN_URL=https://auth.acme.io/token",
+            "# SECRET_KEY=commented-out",
+        ),
+    ),
+    Rule(
+        id="kubernetes-secret",
+        description="Kubernetes Secret data value (base64-decoded) holding a real secret",
+        severity=Severity.HIGH,
+        pattern=_KEY_VALUE_LINE,
+        hint="Base64 is not encryption: rotate the value and keep Secrets out of git "
+        "(sealed-secrets, external-secrets or SOPS).",
+        paths=re.escape(K8S_DATA) + "$",
+        example_path="deploy/secret.yaml" + K8S_DATA,
+        multiline=True,
+        priority=31,
         validate=_dotenv_secret,
         examples=(
             f"DB_PASSWORD={_pw('env1')}",

@@ -16,6 +16,7 @@ from hex_guard.detect import Engine, Fragment
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
 from hex_guard.finding import Finding
 from hex_guard.sources import Skip, Target
+from hex_guard.views import views
 
 # Below this many files a process pool costs more than it saves (a hook run stays serial).
 PARALLEL_MIN_FILES = 400
@@ -95,12 +96,15 @@ def scan_fragment(
     stats.files_scanned += 1
     stats.bytes_scanned += len(fragment.data)
     stats.scanned.append(fragment.display_path)
-    found = pipeline.engine.scan(fragment)
-    if not found:
-        return found
-    kept, suppressed = pipeline.allowlist.filter(found, fs_path, fragment, stats.used)
-    stats.suppressed += suppressed
-    return kept
+    out: list[Finding] = []
+    for view in views(fragment):
+        found = pipeline.engine.scan(view.fragment)
+        if found:
+            # Allowlist first, in the view's own lines (inline markers), then map to the file.
+            kept, suppressed = pipeline.allowlist.filter(found, fs_path, view.fragment, stats.used)
+            stats.suppressed += suppressed
+            out.extend(view.remap(f) for f in kept)
+    return out
 
 
 # A process pool's workers get the pipeline once (fork inherits it; spawn unpickles it).

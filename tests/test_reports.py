@@ -124,14 +124,16 @@ def test_history_and_odd_path_sarif_is_valid(
 
 
 def test_junit_parses_with_expected_counts(monkeypatch: pytest.MonkeyPatch) -> None:
-    root = ET.fromstring(renderer("junit")(demo_result(monkeypatch), ReportOptions()))
+    result = demo_result(monkeypatch)
+    root = ET.fromstring(renderer("junit")(result, ReportOptions()))
     suite = root.find("testsuite")
     assert suite is not None
     cases = suite.findall("testcase")
     failing = [c for c in cases if c.find("failure") is not None]
-    assert int(suite.get("tests", "0")) == len(cases) == 7
-    assert int(suite.get("failures", "0")) == len(failing) == 5
-    assert sum(len(c.findall("failure")) for c in cases) == 7
+    files = sum(1 for p in (REPO_ROOT / "fixtures" / "demo-data-repo").rglob("*") if p.is_file())
+    assert int(suite.get("tests", "0")) == len(cases) == files == 13
+    assert int(suite.get("failures", "0")) == len(failing) == len({f.path for f in result.findings}) == 9
+    assert sum(len(c.findall("failure")) for c in cases) == len(result.findings) == 17
 
 
 def test_junit_survives_control_characters_in_paths(

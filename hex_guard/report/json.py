@@ -32,6 +32,11 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         "commits_count": finding.commits_count,
         "paths_count": finding.paths_count,
         "present_at_head": finding.present_at_head,
+        "cell": finding.cell,
+        "cell_label": finding.cell_label,
+        "cell_part": finding.cell_part,
+        "cell_line": finding.cell_line,
+        "decoded": finding.decoded,
     }
     out.update({k: v for k, v in extra.items() if v is not None})
     return out

@@ -103,6 +103,11 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         "commitsCount": finding.commits_count,
         "pathsCount": finding.paths_count,
         "presentAtHead": finding.present_at_head,
+        "cell": finding.cell,
+        "cellLabel": finding.cell_label,
+        "cellPart": finding.cell_part,
+        "cellLine": finding.cell_line,
+        "decodedFromBase64": finding.decoded,
     }
     properties = {k: v for k, v in provenance.items() if v is not None}
     if properties:

@@ -35,6 +35,14 @@ def _block(finding: Finding, options: ReportOptions) -> str:
                 f"; in {finding.commits_count} commit(s), {finding.paths_count} path(s), {head}"
             )
         provenance += "\n"
+    if finding.cell is not None:
+        part = "" if finding.cell_part in (None, "source") else f"{finding.cell_part} "
+        provenance += (
+            f"  {finding.path}: cell {finding.cell} ({finding.cell_label}), "
+            f"{part}line {finding.cell_line}\n"
+        )
+    if finding.decoded:
+        provenance += "  (decoded from a base64 value)\n"
     return (
         f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity}\n"
         f"  {finding.description}: {finding.shown_secret(options.show_secrets)}\n"
