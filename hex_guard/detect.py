@@ -41,6 +41,13 @@ class _Match:
     secret: str
 
 
+# Content that views.py decodes. Gates only: each says "maybe", the decoder confirms.
+TRIGGERS: tuple[tuple[str, prefilter.Gate], ...] = (
+    ("kubernetes-secret", prefilter.Gate(("secret",), r"kind:[ \t]*[\"']?secret", single=True)),
+    ("credentials-base64", prefilter.Gate(("credentials_base64",), single=True)),
+)
+
+
 class Engine:
     """Rules plus their prefilter, built once per process and reused for every fragment."""
 
@@ -63,9 +70,15 @@ class Engine:
             )
             for i in self._gated
         ]
+        specs += [gate for _, gate in TRIGGERS]
         self.prefilter = prefilter.build(specs, allow_hyperscan=allow_hyperscan)
 
     def scan(self, fragment: Fragment) -> list[Finding]:
+        return self.scan_with_triggers(fragment)[0]
+
+    def scan_with_triggers(self, fragment: Fragment) -> tuple[list[Finding], frozenset[str]]:
+        """Findings, and which TRIGGERS occur: the same single pass tells the decoders
+        (views.py) whether there is anything to decode, so no file is read twice."""
         data = fragment.data
         hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
         rule_path = fragment.rule_path or fragment.repo_path
@@ -73,16 +86,20 @@ class Engine:
             if self.rules[i].applies_to(rule_path):
                 hits_by_rule[i] = []
         gated = self._gated
+        rule_gates = len(gated)
+        triggered: set[str] = set()
         for gate_index, offset in self.prefilter.hits(data):
-            hits_by_rule.setdefault(gated[gate_index], []).append(offset)
-        if not hits_by_rule:
-            return []
+            if gate_index < rule_gates:
+                hits_by_rule.setdefault(gated[gate_index], []).append(offset)
+            else:
+                triggered.add(TRIGGERS[gate_index - rule_gates][0])
         matches: list[_Match] = []
         for rule_index in sorted(hits_by_rule):
             rule = self.rules[rule_index]
             offsets = hits_by_rule[rule_index]
             matches.extend(_run_rule(rule, data, offsets, fragment.display_path))
-        return [_to_finding(m, fragment) for m in _most_specific(matches)]
+        findings = [_to_finding(m, fragment) for m in _most_specific(matches)]
+        return findings, frozenset(triggered)
 
 
 def _line_windows(data: bytes, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:

@@ -9,14 +9,13 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from hex_guard import sources
+from hex_guard import sources, views
 from hex_guard.allowlist import Allowlist
 from hex_guard.config import Config, PathMatcher
 from hex_guard.detect import Engine, Fragment
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
 from hex_guard.finding import Finding
 from hex_guard.sources import Skip, Target
-from hex_guard.views import views
 
 # Below this many files a process pool costs more than it saves (a hook run stays serial).
 PARALLEL_MIN_FILES = 400
@@ -96,9 +95,17 @@ def scan_fragment(
     stats.files_scanned += 1
     stats.bytes_scanned += len(fragment.data)
     stats.scanned.append(fragment.display_path)
+    engine = pipeline.engine
+    cells = views.notebook_views(fragment) if views.is_notebook(fragment) else None
+    if cells is not None:  # a notebook is read cell by cell, never as raw JSON
+        parts = [(engine.scan(v.fragment), v) for v in cells]
+    else:
+        found, triggers = engine.scan_with_triggers(fragment)
+        raw = views.View(fragment, views.remap_for(fragment))
+        decoded = views.decoded_views(fragment, triggers) if triggers else []
+        parts = [(found, raw), *((engine.scan(v.fragment), v) for v in decoded)]
     out: list[Finding] = []
-    for view in views(fragment):
-        found = pipeline.engine.scan(view.fragment)
+    for found, view in parts:
         if found:
             # Allowlist first, in the view's own lines (inline markers), then map to the file.
             kept, suppressed = pipeline.allowlist.filter(found, fs_path, view.fragment, stats.used)

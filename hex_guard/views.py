@@ -45,16 +45,15 @@ def _identity(finding: Finding) -> Finding:
     return finding
 
 
-def views(fragment: Fragment) -> list[View]:
-    path = fragment.repo_path.lower()
-    if path.endswith(".ipynb"):
-        cells = notebook_views(fragment)
-        if cells is not None:
-            return cells
-    base = View(fragment, _identity)
-    if path.endswith((".hex.yaml", ".hex.yml")):
-        base = View(fragment, hex_cell_namer(fragment.data))
-    return [base, *decoded_views(fragment)]
+def is_notebook(fragment: Fragment) -> bool:
+    return fragment.repo_path.lower().endswith(".ipynb")
+
+
+def remap_for(fragment: Fragment) -> Remap:
+    """How findings on the raw bytes are annotated (Hex exports name their cell)."""
+    if fragment.repo_path.lower().endswith((".hex.yaml", ".hex.yml")):
+        return hex_cell_namer(fragment.data)
+    return _identity
 
 
 # --- positions -----------------------------------------------------------------------------------
@@ -436,15 +435,17 @@ def _kubernetes_values(data: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
             pos += len(line) + 1
 
 
-def decoded_views(fragment: Fragment) -> list[View]:
+def decoded_views(fragment: Fragment, triggers: frozenset[str]) -> list[View]:
+    """Views of the encoded values in `fragment`; `triggers` (from the engine's pass) says
+    which decoders can have anything to do."""
     data = fragment.data
     out: list[View] = []
     encoded: list[tuple[int, int, bytes, str | None]] = []
-    if b"Secret" in data and _K8S_SECRET.search(data):
+    if "kubernetes-secret" in triggers and _K8S_SECRET.search(data):
         for start, end, key, decoded in _kubernetes_values(data):
             # As `KEY=value`, so the kubernetes-secret rule can judge the value by its key.
             encoded.append((start, end, key + b"=" + decoded, fragment.repo_path + K8S_DATA))
-    if b"credentials_base64" in data or b"CREDENTIALS_BASE64" in data:
+    if "credentials-base64" in triggers:
         for m in _CREDENTIALS_B64.finditer(data):
             parameter = _b64decode(unquote_to_bytes(m.group("value")))
             if parameter is not None:

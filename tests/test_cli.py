@@ -190,12 +190,12 @@ def test_internal_error_exits_3_without_content(
 ) -> None:
     from hex_guard import detect
 
-    def boom(self: object, fragment: detect.Fragment) -> list[object]:
+    def boom(self: object, fragment: detect.Fragment) -> tuple[list[object], frozenset[str]]:
         raise ValueError(fragment.data.decode())
 
     write(tmp_path / "x.txt", f"{TOKEN}\n")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(detect.Engine, "scan", boom)
+    monkeypatch.setattr(detect.Engine, "scan_with_triggers", boom)
     assert main(["scan", "x.txt"]) == 3
     err = capsys.readouterr().err
     assert "internal error: ValueError" in err and TOKEN not in err

@@ -138,12 +138,14 @@ def test_raw_index_maps_every_decoded_character(lines: list[str]) -> None:
             assert json.loads('"' + raw[at : raw_index(raw, piece, k + 1)] + '"') == char
 
 
-def test_views_leave_plain_files_alone() -> None:
-    from hex_guard.views import views
+def test_plain_files_get_no_extra_views() -> None:
+    from hex_guard.detect import Engine
+    from hex_guard.views import decoded_views, is_notebook
 
-    fragment = Fragment("a.py", "a.py", b"x = 1\n")
-    (view,) = views(fragment)
-    assert view.fragment is fragment
+    fragment = Fragment("a.py", "a.py", b"Secret = 'x'\nkey = 1\n")
+    found, triggers = Engine().scan_with_triggers(fragment)
+    assert found == [] and not is_notebook(fragment)
+    assert decoded_views(fragment, triggers) == []  # "Secret" alone is no Kubernetes manifest
 
 
 def test_notebook_scan_of_the_demo_repo_matches_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
