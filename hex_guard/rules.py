@@ -10,14 +10,12 @@ secret-shaped literal and the repository passes its own scan.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
 from typing import cast
-from urllib.parse import unquote
 
 from hex_guard.lazyre import lazy
 from hex_guard.placeholder import is_placeholder, shannon_entropy
@@ -94,13 +92,15 @@ _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _fake(seed: str, n: int, alphabet: str = _B62) -> str:
-    out: list[str] = []
-    counter = 0
-    while len(out) < n:
-        digest = hashlib.sha256(f"{seed}:{counter}".encode()).digest()
-        out.extend(alphabet[b % len(alphabet)] for b in digest)
-        counter += 1
-    return "".join(out[:n])
+    """Deterministic filler: FNV-1a of the seed drives a 64-bit LCG (no imports at start-up)."""
+    state = 0xCBF29CE484222325
+    for byte in seed.encode():
+        state = ((state ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    out = []
+    for _ in range(n):
+        state = (state * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
+        out.append(alphabet[(state >> 33) % len(alphabet)])
+    return "".join(out)
 
 
 def _hex(seed: str, n: int) -> str:
@@ -163,6 +163,8 @@ def _secret(m: re.Match[bytes]) -> str:
 
 def _uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     """Drop templated URIs and local-dev defaults such as `postgres:postgres@localhost`."""
+    from urllib.parse import unquote
+
     user = unquote(m.group("user").decode("utf-8", "replace"))
     password = unquote(_secret(m))
     host = (

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from hex_guard import git
 from hex_guard.detect import Fragment
 from hex_guard.errors import GitError, InputError
 
@@ -75,6 +74,8 @@ def _walk(directory: str) -> Iterator[str]:
 def _directory_names(directory: str, in_git: bool) -> Iterable[str]:
     if not in_git:
         return _walk(directory)
+    from hex_guard import git  # a hook run names files and never lists a directory
+
     try:
         return git.list_files(directory)
     except GitError:

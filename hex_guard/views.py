@@ -14,16 +14,12 @@ Each view is a fragment plus a function that moves a finding back into the file'
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 from hex_guard.detect import Fragment
 from hex_guard.finding import Finding
@@ -64,6 +60,13 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
+def _byte_line_col(data: bytes, index: int) -> tuple[int, int]:
+    """1-based line and character column of a byte offset."""
+    line_start = data.rfind(b"\n", 0, index) + 1
+    column = len(data[line_start:index].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, index) + 1, column
+
+
 def _char_offset(text: str, line: int, column: int) -> int:
     """Index in `text` of a 1-based line and column."""
     start = 0
@@ -77,80 +80,97 @@ def _char_offset(text: str, line: int, column: int) -> int:
 
 @dataclass(frozen=True)
 class JStr:
-    """A JSON string with where it sits in the raw document (`start` is its opening quote).
+    """A JSON string with where it sits in the raw bytes (`start` is its opening quote).
 
     Its value is decoded only when asked for: a notebook's base64 images are located (one
-    find() for the closing quote) but never decoded or copied.
+    find() for the closing quote) but never decoded or copied, so the whole file is never
+    decoded either.
     """
 
-    raw: str = field(repr=False)
+    raw: bytes = field(repr=False)
     start: int
     end: int  # just past the closing quote
 
     @cached_property
     def value(self) -> str:
-        return _scanstring(self.raw, self.start + 1, True)[0]
+        return _decode_string(self.raw, self.start, self.end)
 
 
-def _string_end(s: str, i: int) -> int:
+def _decode_string(raw: bytes, start: int, end: int) -> str:
+    text = raw[start:end].decode("utf-8", "surrogateescape")
+    return _scanstring(text, 1, True)[0]
+
+
+def _string_end(s: bytes, i: int) -> int:
     """Index just past the string whose opening quote is at `i`."""
-    j = s.find('"', i + 1)
+    j = s.find(b'"', i + 1)
     while j != -1:
         backslashes = 0
-        while s[j - 1 - backslashes] == "\\":
+        while s[j - 1 - backslashes] == 0x5C:  # backslash
             backslashes += 1
         if backslashes % 2 == 0:
             return j + 1
-        j = s.find('"', j + 1)
+        j = s.find(b'"', j + 1)
     raise _JSONError("unterminated string")
 
 
-_WS = re.compile(r"[ \t\n\r]*")
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
-_scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_WS = re.compile(rb"[ \t\n\r]*")
+_SCALAR = re.compile(rb"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+
+
+def _scanstring(text: str, end: int, strict: bool) -> tuple[str, int]:
+    import json  # notebooks only
+
+    scan: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+    return scan(text, end, strict)
 
 
 class _JSONError(ValueError):
     pass
 
 
-def _parse(s: str, i: int) -> tuple[Any, int]:
-    i = _WS.match(s, i).end()  # type: ignore[union-attr]
+def _skip(s: bytes, i: int) -> int:
+    return _WS.match(s, i).end()  # type: ignore[union-attr]
+
+
+def _parse(s: bytes, i: int) -> tuple[Any, int]:
+    i = _skip(s, i)
     c = s[i : i + 1]
-    if c == '"':
+    if c == b'"':
         end = _string_end(s, i)
         return JStr(s, i, end), end
-    if c == "{":
+    if c == b"{":
         obj: dict[str, Any] = {}
-        i = _WS.match(s, i + 1).end()  # type: ignore[union-attr]
-        if s[i : i + 1] == "}":
+        i = _skip(s, i + 1)
+        if s[i : i + 1] == b"}":
             return obj, i + 1
         while True:
-            if s[i : i + 1] != '"':
+            if s[i : i + 1] != b'"':
                 raise _JSONError("expected a key")
-            key, i = _scanstring(s, i + 1, True)
-            i = _WS.match(s, i).end()  # type: ignore[union-attr]
-            if s[i : i + 1] != ":":
+            end = _string_end(s, i)
+            key = _decode_string(s, i, end)
+            i = _skip(s, end)
+            if s[i : i + 1] != b":":
                 raise _JSONError("expected ':'")
             obj[key], i = _parse(s, i + 1)
-            i = _WS.match(s, i).end()  # type: ignore[union-attr]
-            if s[i : i + 1] == "}":
+            i = _skip(s, i)
+            if s[i : i + 1] == b"}":
                 return obj, i + 1
-            if s[i : i + 1] != ",":
+            if s[i : i + 1] != b",":
                 raise _JSONError("expected ','")
-            i = _WS.match(s, i + 1).end()  # type: ignore[union-attr]
-    if c == "[":
+            i = _skip(s, i + 1)
+    if c == b"[":
         items: list[Any] = []
-        i = _WS.match(s, i + 1).end()  # type: ignore[union-attr]
-        if s[i : i + 1] == "]":
+        i = _skip(s, i + 1)
+        if s[i : i + 1] == b"]":
             return items, i + 1
         while True:
             item, i = _parse(s, i)
             items.append(item)
-            i = _WS.match(s, i).end()  # type: ignore[union-attr]
-            if s[i : i + 1] == "]":
+            i = _skip(s, i)
+            if s[i : i + 1] == b"]":
                 return items, i + 1
-            if s[i : i + 1] != ",":
+            if s[i : i + 1] != b",":
                 raise _JSONError("expected ','")
             i += 1
     m = _SCALAR.match(s, i)
@@ -159,31 +179,32 @@ def _parse(s: str, i: int) -> tuple[Any, int]:
     return m.group(), m.end()
 
 
-def parse_with_positions(text: str) -> Any:
-    value, end = _parse(text, 0)
-    if _WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
+def parse_with_positions(data: bytes) -> Any:
+    value, end = _parse(data, 0)
+    if _skip(data, end) != len(data):
         raise _JSONError("trailing data")
     return value
 
 
-_ESCAPE_LEN = {"u": 6}
+def _utf8_length(lead: int) -> int:
+    return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
 
-def raw_index(raw: str, piece: JStr, k: int) -> int:
-    """Index in `raw` of the k-th decoded character of `piece` (k == len(value): its end)."""
+def raw_index(raw: bytes, piece: JStr, k: int) -> int:
+    """Byte index in `raw` of the k-th decoded character of `piece` (k == len: its end)."""
     i = piece.start + 1
     decoded = 0
     stop = piece.end - 1
     while decoded < k and i < stop:
-        if raw[i] == "\\":
-            if raw[i + 1] == "u":
+        if raw[i] == 0x5C:  # an escape
+            if raw[i + 1] == 0x75:  # \uXXXX
                 code = int(raw[i + 2 : i + 6], 16)
                 # A surrogate pair is two escapes and one decoded character.
-                i += 12 if 0xD800 <= code < 0xDC00 and raw[i + 6 : i + 8] == "\\u" else 6
+                i += 12 if 0xD800 <= code < 0xDC00 and raw[i + 6 : i + 8] == b"\\u" else 6
             else:
                 i += 2
         else:
-            i += 1
+            i += _utf8_length(raw[i])
         decoded += 1
     return i
 
@@ -252,7 +273,7 @@ def _cells(document: Any) -> Iterator[_Cell]:
                 yield _Cell(number, kind_name, part, tuple(pieces))
 
 
-def _cell_remap(raw: str, cell: _Cell, text: str) -> Remap:
+def _cell_remap(raw: bytes, cell: _Cell, text: str) -> Remap:
     bounds: list[int] = []
     total = 0
     for piece in cell.pieces:
@@ -269,8 +290,8 @@ def _cell_remap(raw: str, cell: _Cell, text: str) -> Remap:
     def remap(finding: Finding) -> Finding:
         start = _char_offset(text, finding.line, finding.column)
         end = _char_offset(text, finding.end_line, finding.end_column)
-        line, column = _line_col(raw, to_raw(start))
-        end_line, end_column = _line_col(raw, to_raw(end))
+        line, column = _byte_line_col(raw, to_raw(start))
+        end_line, end_column = _byte_line_col(raw, to_raw(end))
         return dataclasses.replace(
             finding,
             line=line,
@@ -287,7 +308,7 @@ def _cell_remap(raw: str, cell: _Cell, text: str) -> Remap:
 
 
 def notebook_views(fragment: Fragment) -> list[View] | None:
-    raw = fragment.data.decode("utf-8", "surrogateescape")
+    raw = fragment.data
     try:
         document = parse_with_positions(raw)
         cells = list(_cells(document))
@@ -383,6 +404,9 @@ _CREDENTIALS_B64 = lazy(rb"(?i)credentials_base64=(?P<value>[A-Za-z0-9+/=_\-%]{1
 
 
 def _b64decode(value: bytes) -> bytes | None:
+    import base64
+    import binascii
+
     if len(value) > MAX_DECODED:
         return None
     padded = value + b"=" * (-len(value) % 4)
@@ -400,9 +424,8 @@ def _b64decode(value: bytes) -> bytes | None:
 
 
 def _point_at(data: bytes, start: int, end: int) -> Remap:
-    text = data.decode("utf-8", "replace")
-    line, column = _line_col(text, len(data[:start].decode("utf-8", "replace")))
-    end_line, end_column = _line_col(text, len(data[:end].decode("utf-8", "replace")))
+    line, column = _byte_line_col(data, start)
+    end_line, end_column = _byte_line_col(data, end)
 
     def remap(finding: Finding) -> Finding:
         return dataclasses.replace(
@@ -446,6 +469,8 @@ def decoded_views(fragment: Fragment, triggers: frozenset[str]) -> list[View]:
             # As `KEY=value`, so the kubernetes-secret rule can judge the value by its key.
             encoded.append((start, end, key + b"=" + decoded, fragment.repo_path + K8S_DATA))
     if "credentials-base64" in triggers:
+        from urllib.parse import unquote_to_bytes
+
         for m in _CREDENTIALS_B64.finditer(data):
             parameter = _b64decode(unquote_to_bytes(m.group("value")))
             if parameter is not None:

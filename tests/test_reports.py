@@ -132,7 +132,12 @@ def test_junit_parses_with_expected_counts(monkeypatch: pytest.MonkeyPatch) -> N
     failing = [c for c in cases if c.find("failure") is not None]
     files = sum(1 for p in (REPO_ROOT / "fixtures" / "demo-data-repo").rglob("*") if p.is_file())
     assert int(suite.get("tests", "0")) == len(cases) == files == 13
-    assert int(suite.get("failures", "0")) == len(failing) == len({f.path for f in result.findings}) == 9
+    assert (
+        int(suite.get("failures", "0"))
+        == len(failing)
+        == len({f.path for f in result.findings})
+        == 9
+    )
     assert sum(len(c.findall("failure")) for c in cases) == len(result.findings) == 17
 
 

@@ -21,7 +21,9 @@ DEMO = REPO_ROOT / "fixtures" / "demo-data-repo"
 TOKEN = "hxtw_" + "0123456789abcdef" * 6
 
 
-def scan_json(path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> list[dict]:
+def scan_json(
+    path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[dict]:
     monkeypatch.chdir(path.parent)
     main(["scan", "-q", "--format", "json", "--show-secrets", path.name])
     return json.loads(capsys.readouterr().out)["findings"]
@@ -32,11 +34,15 @@ def position_of(text: str, needle: str) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def test_notebook_cells_sources_and_outputs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_notebook_cells_sources_and_outputs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = DEMO / "notebooks" / "orders_refresh.ipynb"
     raw = path.read_text(encoding="utf-8")
     found = scan_json(path, monkeypatch, capsys)
-    got = [(f["rule_id"], f["cell"], f["cell_label"], f["cell_part"], f["cell_line"]) for f in found]
+    got = [
+        (f["rule_id"], f["cell"], f["cell_label"], f["cell_part"], f["cell_line"]) for f in found
+    ]
     assert got == [
         ("db-uri-password", 1, "markdown", "source", 3),
         ("hex-api-token", 2, "code", "source", 3),
@@ -50,21 +56,39 @@ def test_notebook_cells_sources_and_outputs(monkeypatch: pytest.MonkeyPatch, cap
         assert finding["end_column"] - finding["column"] == len(escaped)
 
 
-def test_notebook_image_output_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_notebook_image_output_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A token inside an image payload is image data, not text anyone can read.
     image = base64.b64encode(b"x" * 300).decode() + TOKEN
-    notebook = {"cells": [{"cell_type": "code", "source": ["x = 1\n"], "metadata": {}, "outputs": [
-        {"output_type": "display_data", "metadata": {}, "data": {"image/png": image}}]}],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["x = 1\n"],
+                "metadata": {},
+                "outputs": [
+                    {"output_type": "display_data", "metadata": {}, "data": {"image/png": image}}
+                ],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     write(tmp_path / "n.ipynb", json.dumps(notebook))
     assert scan_json(tmp_path / "n.ipynb", monkeypatch, capsys) == []
 
 
-def test_notebook_escapes_map_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_notebook_escapes_map_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # \u0040 is '@' and \" a quote: matched unescaped, reported at the raw position.
-    raw = ('{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": '
-           '["x = \\"caf\\u00e9\\"\\n", "url = \\"postgresql://etl:Rs8pW2qLx9\\u0040db.acme.io/dw\\"\\n"]}],'
-           ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n')
+    raw = (
+        '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": '
+        '["x = \\"caf\\u00e9\\"\\n", "url = \\"postgresql://etl:Rs8pW2qLx9\\u0040db.acme.io/dw\\"\\n"]}],'
+        ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
+    )
     write(tmp_path / "e.ipynb", raw)
     (finding,) = scan_json(tmp_path / "e.ipynb", monkeypatch, capsys)
     assert finding["secret"] == "Rs8pW2qLx9"
@@ -72,13 +96,17 @@ def test_notebook_escapes_map_back(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert (finding["cell"], finding["cell_line"]) == (1, 2)
 
 
-def test_invalid_notebook_falls_back_to_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path / "broken.ipynb", '{"cells": [ {"source": ["T = \'' + TOKEN + '\'\\n"\n')
+def test_invalid_notebook_falls_back_to_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "broken.ipynb", '{"cells": [ {"source": ["T = \'' + TOKEN + "'\\n\"\n")
     (finding,) = scan_json(tmp_path / "broken.ipynb", monkeypatch, capsys)
     assert finding["rule_id"] == "hex-api-token" and "cell" not in finding
 
 
-def test_hex_export_names_cells(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_hex_export_names_cells(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     found = scan_json(DEMO / "hex" / "orders.hex.yaml", monkeypatch, capsys)
     got = [(f["rule_id"], f["line"], f["cell"], f["cell_label"]) for f in found]
     assert got == [
@@ -88,35 +116,53 @@ def test_hex_export_names_cells(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     ]
 
 
-def test_kubernetes_secret_data_is_decoded(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kubernetes_secret_data_is_decoded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = DEMO / "deploy" / "warehouse-secret.yaml"
     raw = path.read_text()
     found = scan_json(path, monkeypatch, capsys)
-    assert [(f["rule_id"], f["decoded"]) for f in found] == [("kubernetes-secret", True), ("db-uri-password", True)]
+    assert [(f["rule_id"], f["decoded"]) for f in found] == [
+        ("kubernetes-secret", True),
+        ("db-uri-password", True),
+    ]
     for finding, key in zip(found, ("DB_PASSWORD", "DATABASE_URL")):
-        encoded = next(line for line in raw.splitlines() if line.strip().startswith(key)).split(": ")[1]
+        encoded = next(line for line in raw.splitlines() if line.strip().startswith(key)).split(
+            ": "
+        )[1]
         assert (finding["line"], finding["column"]) == position_of(raw, encoded)
         assert finding["end_column"] == finding["column"] + len(encoded)
 
 
-def test_credentials_base64_parameter_is_decoded(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_credentials_base64_parameter_is_decoded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (finding,) = scan_json(DEMO / "config" / "superset.yaml", monkeypatch, capsys)
     assert finding["rule_id"] == "gcp-service-account" and finding["decoded"] is True
 
 
-def test_decoding_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_decoding_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     big = base64.b64encode(("DB_PASSWORD=Tr0ub4dor-9xQ\n" * 4000).encode()).decode()
     write(tmp_path / "s.yaml", f"kind: Secret\ndata:\n  blob: {big}\n")
     assert scan_json(tmp_path / "s.yaml", monkeypatch, capsys) == []
 
 
-def test_docker_compose_airflow_and_workflows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path / "docker-compose.yml", "services:\n  app:\n    environment:\n"
-          "      DATABASE_URL: postgresql://app:Rs8pW2qLx9@db.prod.acme.io/app\n"
-          "      AIRFLOW_CONN_WAREHOUSE: 'snowflake://svc:Wq7vP2m9Lk@xy12345/db'\n"
-          "      LOCAL: postgresql+psycopg2://airflow:airflow@postgres/airflow\n")
-    write(tmp_path / ".github" / "workflows" / "ci.yml", "env:\n  HEX_API_TOKEN: ${{ secrets.HEX_API_TOKEN }}\n"
-          f"  HEX_TOKEN: {TOKEN}\n")
+def test_docker_compose_airflow_and_workflows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path / "docker-compose.yml",
+        "services:\n  app:\n    environment:\n"
+        "      DATABASE_URL: postgresql://app:Rs8pW2qLx9@db.prod.acme.io/app\n"
+        "      AIRFLOW_CONN_WAREHOUSE: 'snowflake://svc:Wq7vP2m9Lk@xy12345/db'\n"
+        "      LOCAL: postgresql+psycopg2://airflow:airflow@postgres/airflow\n",
+    )
+    write(
+        tmp_path / ".github" / "workflows" / "ci.yml",
+        f"env:\n  HEX_API_TOKEN: ${{{{ secrets.HEX_API_TOKEN }}}}\n  HEX_TOKEN: {TOKEN}\n",
+    )
     monkeypatch.chdir(tmp_path)
     main(["scan", "-q", "--format", "json", "."])
     found = json.loads(capsys.readouterr().out)["findings"]
@@ -127,15 +173,15 @@ def test_docker_compose_airflow_and_workflows(tmp_path: Path, monkeypatch: pytes
     ]
 
 
-@given(st.lists(st.text(max_size=30), min_size=1, max_size=6))
-def test_raw_index_maps_every_decoded_character(lines: list[str]) -> None:
-    raw = json.dumps({"source": lines}, ensure_ascii=True)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=6), st.booleans())
+def test_raw_index_maps_every_decoded_character(lines: list[str], ascii_only: bool) -> None:
+    raw = json.dumps({"source": lines}, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
     pieces = parse_with_positions(raw)["source"]
     for piece in pieces:
         assert isinstance(piece, JStr)
         for k, char in enumerate(piece.value):
-            at = raw_index(raw, piece, k)
-            assert json.loads('"' + raw[at : raw_index(raw, piece, k + 1)] + '"') == char
+            at, nxt = raw_index(raw, piece, k), raw_index(raw, piece, k + 1)
+            assert json.loads(b'"' + raw[at:nxt] + b'"') == char
 
 
 def test_plain_files_get_no_extra_views() -> None:
@@ -152,3 +198,14 @@ def test_notebook_scan_of_the_demo_repo_matches_the_cli(monkeypatch: pytest.Monk
     monkeypatch.chdir(DEMO)
     result = run(["notebooks"], Config(base_dir=str(DEMO)))
     assert {f.cell for f in result.findings} == {1, 2, 3}
+
+
+def test_utf8_notebook_columns_count_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": [
+        "# naïve café ☕\n", "u = 'postgresql://etl:Rs8pW2qLx9@db.acme.io/dw'  # ☕ ünïcode\n"]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    raw = json.dumps(notebook, ensure_ascii=False, indent=1)
+    (tmp_path / "u.ipynb").write_text(raw, encoding="utf-8")
+    (finding,) = scan_json(tmp_path / "u.ipynb", monkeypatch, capsys)
+    assert (finding["line"], finding["column"]) == position_of(raw, "Rs8pW2qLx9")
+    assert finding["end_column"] == finding["column"] + len("Rs8pW2qLx9")
