@@ -6,7 +6,7 @@ import json
 import os
 from typing import Any
 
-from hex_guard.config import Config
+from hex_guard.config import TOP_KEYS, Config
 
 
 def _value(config: Config, key: str) -> Any:
@@ -28,24 +28,10 @@ def _value(config: Config, key: str) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-KEYS = (
-    "exclude",
-    "max-file-size",
-    "disable",
-    "allow",
-    "stopwords",
-    "ignore",
-    "inline-markers",
-    "baseline",
-    "allowlist",
-    "rules",
-)
-
-
 def render_config(config: Config) -> str:
     source = os.path.relpath(config.source) if config.source else None
     lines = [f"# config file: {source or 'none found (defaults)'}"]
-    for key in KEYS:
+    for key in TOP_KEYS:
         origin = source if key in config.explicit else "default"
         lines.append(f"{key} = {json.dumps(_value(config, key))}  # {origin}")
     enabled = [r.id for r in config.rules()]

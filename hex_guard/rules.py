@@ -412,6 +412,23 @@ _URI_KEYWORDS = (
 # (Unbounded: a {0,40} bound here halves Hyperscan's throughput, for the same hits.)
 _URI_GATE = "(?:" + "|".join(_URI_KEYWORDS) + r")[a-z0-9_+.\-]*://"
 
+# dotenv files and decoded Kubernetes Secret data are judged alike, one KEY=value per line.
+_KEY_VALUE_EXAMPLES = (
+    f"DB_PASSWORD={_pw('env1')}",
+    f"export STRIPE_SECRET_KEY='{_fake('env2', 32)}'",
+    f'SESSION_SECRET="{_fake("env3", 40)}"',
+    f"WEBHOOK={_fake('env4', 48)}",
+)
+_KEY_VALUE_COUNTER_EXAMPLES = (
+    "PORT=8080",
+    "DB_PASSWORD=",
+    "DB_PASSWORD=changeme",
+    "API_KEY=${API_KEY}",
+    "DATABASE_HOST=db.internal",
+    "TOKEN_URL=https://auth.acme.io/token",
+    "# SECRET_KEY=commented-out",
+)
+
 # --- the rules ---------------------------------------------------------------------------------
 
 _PWA = _pw("uri-a")
@@ -819,21 +836,8 @@ RULES: tuple[Rule, ...] = (
         multiline=True,
         priority=30,
         validate=_dotenv_secret,
-        examples=(
-            f"DB_PASSWORD={_pw('env1')}",
-            f"export STRIPE_SECRET_KEY='{_fake('env2', 32)}'",
-            f'SESSION_SECRET="{_fake("env3", 40)}"',
-            f"WEBHOOK={_fake('env4', 48)}",
-        ),
-        counter_examples=(
-            "PORT=8080",
-            "DB_PASSWORD=",
-            "DB_PASSWORD=changeme",
-            "API_KEY=${API_KEY}",
-            "DATABASE_HOST=db.internal",
-            "TOKEN_URL=https://auth.acme.io/token",
-            "# SECRET_KEY=commented-out",
-        ),
+        examples=_KEY_VALUE_EXAMPLES,
+        counter_examples=_KEY_VALUE_COUNTER_EXAMPLES,
     ),
     Rule(
         id="kubernetes-secret",
@@ -847,21 +851,8 @@ RULES: tuple[Rule, ...] = (
         multiline=True,
         priority=31,
         validate=_dotenv_secret,
-        examples=(
-            f"DB_PASSWORD={_pw('env1')}",
-            f"export STRIPE_SECRET_KEY='{_fake('env2', 32)}'",
-            f'SESSION_SECRET="{_fake("env3", 40)}"',
-            f"WEBHOOK={_fake('env4', 48)}",
-        ),
-        counter_examples=(
-            "PORT=8080",
-            "DB_PASSWORD=",
-            "DB_PASSWORD=changeme",
-            "API_KEY=${API_KEY}",
-            "DATABASE_HOST=db.internal",
-            "TOKEN_URL=https://auth.acme.io/token",
-            "# SECRET_KEY=commented-out",
-        ),
+        examples=_KEY_VALUE_EXAMPLES,
+        counter_examples=_KEY_VALUE_COUNTER_EXAMPLES,
     ),
 )
 
