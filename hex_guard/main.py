@@ -64,6 +64,16 @@ def _baseline_fingerprints(path: str | None) -> frozenset[str]:
     return frozenset(e.fingerprint for e in baseline.load(path))
 
 
+def _without_baselined(result: ScanResult, baseline_path: str | None) -> ScanResult:
+    """Drop findings recorded in the baseline (git scans; file scans filter inside run())."""
+    import dataclasses
+
+    known = _baseline_fingerprints(baseline_path)
+    kept = tuple(f for f in result.findings if f.fingerprint not in known)
+    result.stats.baselined = len(result.findings) - len(kept)
+    return dataclasses.replace(result, findings=kept)
+
+
 def _run_scan(
     paths: Sequence[str], config: Config, jobs: int | None, baseline_path: str | None
 ) -> ScanResult:
@@ -188,7 +198,6 @@ def scan(
 def _run_git_scan(
     config: Config, staged: bool, diff_range: str | None, baseline_path: str | None
 ) -> ScanResult:
-    import dataclasses
 
     from hex_guard import git, gitscan
 
@@ -203,10 +212,7 @@ def _run_git_scan(
 
             return ScanResult((), Stats())
         result = gitscan.scan_commits(args, config, cwd)
-    known = _baseline_fingerprints(baseline_path or config.baseline)
-    kept = tuple(f for f in result.findings if f.fingerprint not in known)
-    result.stats.baselined = len(result.findings) - len(kept)
-    return dataclasses.replace(result, findings=kept)
+    return _without_baselined(result, baseline_path or config.baseline)
 
 
 def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[str, str | None]]:
@@ -272,7 +278,6 @@ def history(
     output_formats: tuple[str, ...],
 ) -> int:
     """Scan every blob ever committed, once each; one finding per secret with its first commit."""
-    import dataclasses
 
     from hex_guard import git, gitscan
     from hex_guard import history as history_module
@@ -284,10 +289,7 @@ def history(
     args = gitscan.range_args(rev_range, git.toplevel(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr.isatty()
     result = history_module.run(args, config, cwd, jobs=jobs, progress=progress)
-    known = _baseline_fingerprints(baseline_path or config.baseline)
-    kept = tuple(f for f in result.findings if f.fingerprint not in known)
-    result.stats.baselined = len(result.findings) - len(kept)
-    result = dataclasses.replace(result, findings=kept)
+    result = _without_baselined(result, baseline_path or config.baseline)
     return _report(
         result, config, _outputs(output_formats, fmt, output), show_secrets, quiet, False
     )
