@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hex_guard.config import AllowEntry, Config, glob_to_regex
-from hex_guard.detect import Fragment
 from hex_guard.errors import RuleTimeoutError
-from hex_guard.finding import Finding
 from hex_guard.lazyre import lazy
+from hex_guard.records import Finding, Fragment
 
 VALUE_TIMEOUT = 1.0
 

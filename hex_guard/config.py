@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hex_guard.errors import ConfigError
+from hex_guard.git import repo_root
 from hex_guard.rules import RULES, Rule, Severity
-from hex_guard.sources import DEFAULT_MAX_FILE_SIZE, repo_root
+from hex_guard.sources import DEFAULT_MAX_FILE_SIZE
 
 SECTION = "tool.hex-guard"
 DEDICATED_FILE = ".hex-guard.toml"

@@ -15,22 +15,12 @@ from typing import Any
 
 from hex_guard import prefilter
 from hex_guard.errors import RuleTimeoutError
-from hex_guard.finding import Finding, fingerprint
+from hex_guard.finding import fingerprint
 from hex_guard.placeholder import is_placeholder, shannon_entropy
+from hex_guard.records import Finding, Fragment
 from hex_guard.rules import RULES, Rule
 
-
-@dataclass(frozen=True)
-class Fragment:
-    # Repo-relative POSIX path: what path-scoped rules and fingerprints see.
-    repo_path: str
-    # The path as reports show it (relative to the working directory).
-    display_path: str
-    data: bytes
-    # Line number of the fragment's first line in its file (a diff hunk starts mid-file).
-    first_line: int = 1
-    # The path path-scoped rules see, when it is not repo_path (decoded Kubernetes data).
-    rule_path: str | None = None
+__all__ = ["Engine", "Fragment"]
 
 
 @dataclass(frozen=True)

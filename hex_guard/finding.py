@@ -1,10 +1,10 @@
-"""The finding record, its fingerprint and its redaction."""
+"""A finding's fingerprint and its redaction (the record itself lives in records.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from hex_guard.records import Finding
 
-from hex_guard.rules import Severity
+__all__ = ["Finding", "fingerprint", "redact", "revealable"]
 
 ELLIPSIS = "…"
 
@@ -38,44 +38,3 @@ def revealable(secret: str, fixed_prefix: int) -> int:
 
 def redact(secret: str, fixed_prefix: int) -> str:
     return secret[: revealable(secret, fixed_prefix)] + ELLIPSIS
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule_id: str
-    severity: Severity
-    description: str
-    hint: str
-    path: str
-    # Repo-relative POSIX path: what fingerprints, baselines and allowlists key on.
-    repo_path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    fingerprint: str
-    reveal_prefix: int
-    secret: str = field(repr=False)
-    # Git provenance: set by diff-range and history scans, None for files on disk.
-    commit: str | None = None
-    author: str | None = None
-    date: str | None = None
-    # History scans only: commits that added a blob holding this secret, paths it had, and
-    # whether a blob holding it is still in HEAD.
-    commits_count: int | None = None
-    paths_count: int | None = None
-    present_at_head: bool | None = None
-    # Notebooks and Hex exports: the 1-based cell, its kind or title, "source" or "output",
-    # and the line within it. `decoded`: found inside a base64 value.
-    cell: int | None = None
-    cell_label: str | None = None
-    cell_part: str | None = None
-    cell_line: int | None = None
-    decoded: bool | None = None
-
-    def shown_secret(self, show_secrets: bool) -> str:
-        return self.secret if show_secrets else redact(self.secret, self.reveal_prefix)
-
-    @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule_id)

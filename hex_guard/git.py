@@ -7,13 +7,59 @@ GIT_INDEX_FILE at a temporary index, and stripping it would scan the wrong conte
 
 from __future__ import annotations
 
+import contextlib
 import os
-import subprocess
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import IO, TYPE_CHECKING
 
 from hex_guard.errors import GitError
 
+if TYPE_CHECKING:
+    import subprocess
+
 _BASE = ("git", "-c", "core.quotePath=false")
+
+
+@cache
+def repo_root(directory: str) -> str | None:
+    """The work tree holding `directory`: the nearest enclosing directory with a `.git` (a
+    directory, or a file for worktrees and submodules); None outside git.
+
+    The one repository discovery in hex-guard. It runs no git process, so a hook run over a
+    few named files pays nothing for it.
+    """
+    current = os.path.abspath(directory)
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def require_root(cwd: str) -> str:
+    """`repo_root(cwd)`, or GitError when there is no repository to scan."""
+    root = repo_root(cwd)
+    if root is None:
+        raise GitError(f"not inside a git repository: {cwd}")
+    return root
+
+
+def _completed(args: Sequence[str], cwd: str) -> subprocess.CompletedProcess[bytes]:
+    import subprocess  # not at import time: it costs a hook run that never calls git ~7 ms
+
+    try:
+        return subprocess.run([*_BASE, *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH") from exc
+
+
+def _first_error(stderr: bytes, returncode: int) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0] if lines else f"exit code {returncode}"
 
 
 def run(args: Sequence[str], cwd: str) -> bytes:
@@ -21,14 +67,11 @@ def run(args: Sequence[str], cwd: str) -> bytes:
 
     stdout is never put into a message: for commands such as `git show` it is file content.
     """
-    try:
-        proc = subprocess.run([*_BASE, *args], cwd=cwd, capture_output=True, check=False)
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed or not on PATH") from exc
+    proc = _completed(args, cwd)
     if proc.returncode != 0:
-        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = reason[0] if reason else f"exit code {proc.returncode}"
-        raise GitError(f"git {args[0]} failed in {cwd}: {detail}")
+        raise GitError(
+            f"git {args[0]} failed in {cwd}: {_first_error(proc.stderr, proc.returncode)}"
+        )
     return proc.stdout
 
 
@@ -52,28 +95,20 @@ def git_dir_hooks(cwd: str) -> str:
     return os.fsdecode(out.strip())
 
 
-def toplevel(cwd: str) -> str:
-    out = run(["rev-parse", "--show-toplevel"], cwd)
-    return os.fsdecode(out.strip())
-
-
 def is_shallow(cwd: str) -> bool:
     return run(["rev-parse", "--is-shallow-repository"], cwd).strip() == b"true"
 
 
 def resolve_commit(rev: str, cwd: str) -> str | None:
     """Full commit id of `rev`, or None when it does not name a commit here."""
-    proc = subprocess.run(
-        [*_BASE, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-        cwd=cwd,
-        capture_output=True,
-        check=False,
+    proc = _completed(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd
     )
     return proc.stdout.decode().strip() if proc.returncode == 0 else None
 
 
 def merge_base(a: str, b: str, cwd: str) -> str | None:
-    proc = subprocess.run([*_BASE, "merge-base", a, b], cwd=cwd, capture_output=True, check=False)
+    proc = _completed(["merge-base", a, b], cwd)
     return proc.stdout.decode().strip() if proc.returncode == 0 else None
 
 
@@ -108,40 +143,67 @@ def index_entries(cwd: str) -> dict[str, tuple[str, str]]:
 
 
 def head_blobs(cwd: str) -> set[str]:
-    proc = subprocess.run(
-        [*_BASE, "ls-tree", "-r", "-z", "HEAD"], cwd=cwd, capture_output=True, check=False
-    )
+    proc = _completed(["ls-tree", "-r", "-z", "HEAD"], cwd)
     if proc.returncode != 0:  # no HEAD yet
         return set()
     return {r.split()[2].decode() for r in proc.stdout.split(b"\0") if r.count(b" ") >= 2}
 
 
-def popen(args: Sequence[str], cwd: str, stdin: int | None = None) -> subprocess.Popen[bytes]:
+def _popen(args: Sequence[str], cwd: str, stdin: bool = False) -> subprocess.Popen[bytes]:
+    import subprocess
+
     try:
         return subprocess.Popen(
-            [*_BASE, *args], cwd=cwd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*_BASE, *args],
+            cwd=cwd,
+            stdin=subprocess.PIPE if stdin else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
 
 
-def finish(proc: subprocess.Popen[bytes], what: str) -> None:
-    """Wait for a streaming git process; its failure is an error, never a short scan."""
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    if proc.wait() != 0:
-        lines = err.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(
-            f"git {what} failed: {lines[0] if lines else f'exit code {proc.returncode}'}"
-        )
+def _reap(proc: subprocess.Popen[bytes], what: str, failed: bool) -> None:
+    """Wait for a streaming git process and close its pipes. Its failure is an error, never a
+    short scan; when the reader itself failed the process is killed, not waited on."""
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        if failed:
+            proc.kill()
+        else:
+            # Whatever the reader left unread, so git can finish writing and exit.
+            while proc.stdout.read(1 << 20):
+                pass
+        err = proc.stderr.read()
+        code = proc.wait()
+    finally:
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+    if not failed and code != 0:
+        raise GitError(f"git {what} failed: {_first_error(err, code)}")
+
+
+@contextmanager
+def _streaming(args: Sequence[str], cwd: str, what: str) -> Iterator[IO[bytes]]:
+    """git's stdout to read; leaving the block always reaps the process and checks it."""
+    proc = _popen(args, cwd)
+    assert proc.stdout is not None
+    failed = True
+    try:
+        yield proc.stdout
+        failed = False
+    finally:
+        _reap(proc, what, failed=failed)
 
 
 LOG_COMMIT_FORMAT = "--format=%x00%H%x00%an <%ae>%x00%aI"
 
 
-def log_patches(rev_args: Sequence[str], cwd: str) -> subprocess.Popen[bytes]:
+def log_patches(rev_args: Sequence[str], cwd: str) -> contextlib.AbstractContextManager[IO[bytes]]:
     """Patches of the added lines of every commit in the range, oldest first."""
-    return popen(
+    return _streaming(
         [
             "log",
             "--reverse",
@@ -155,17 +217,18 @@ def log_patches(rev_args: Sequence[str], cwd: str) -> subprocess.Popen[bytes]:
             *rev_args,
         ],
         cwd,
+        "log",
     )
 
 
-def log_raw(rev_args: Sequence[str], cwd: str) -> subprocess.Popen[bytes]:
+def log_raw(rev_args: Sequence[str], cwd: str) -> contextlib.AbstractContextManager[IO[bytes]]:
     """Every blob each commit introduces (no content: tree diffs only), children first.
 
     --root shows a root commit's files as added; first-parent diffs attribute merge
     resolutions to the merge commit. --topo-order makes "the oldest introduction" follow
     ancestry rather than commit dates, which tie within a second and lie after rebases.
     """
-    return popen(
+    return _streaming(
         [
             "log",
             "--raw",
@@ -180,24 +243,25 @@ def log_raw(rev_args: Sequence[str], cwd: str) -> subprocess.Popen[bytes]:
             *rev_args,
         ],
         cwd,
+        "log",
     )
 
 
-def cat_file_batch(cwd: str) -> subprocess.Popen[bytes]:
-    return popen(["cat-file", "--batch", "--buffer"], cwd, stdin=subprocess.PIPE)
+Blob = tuple[str, int, "bytes | None"]
 
 
-def read_blobs(
-    shas: Sequence[str], cwd: str, max_size: int
-) -> Iterator[tuple[str, int, bytes | None]]:
-    """(id, size, content) for each blob, in order, through one `cat-file --batch`.
+@contextmanager
+def read_blobs(shas: Sequence[str], cwd: str, max_size: int) -> Iterator[Iterator[Blob]]:
+    """(id, size, content) for each blob, in order, through one `git cat-file --batch`.
 
-    Content is None for a blob over `max_size` (read and dropped, never held whole). A writer
-    thread feeds the ids so neither pipe can fill up and deadlock.
+    Use it as `with read_blobs(...) as blobs:`. Content is None for a blob over `max_size`
+    (read and dropped, never held whole). A writer thread feeds the ids so neither pipe can
+    fill up and deadlock. Leaving the block reaps cat-file and checks its exit status, however
+    much was read: a missing object or a failing cat-file raises GitError.
     """
     import threading
 
-    proc = cat_file_batch(cwd)
+    proc = _popen(["cat-file", "--batch", "--buffer"], cwd, stdin=True)
     assert proc.stdin is not None and proc.stdout is not None
     stdin = proc.stdin
 
@@ -206,27 +270,46 @@ def read_blobs(
             for sha in shas:
                 stdin.write(sha.encode() + b"\n")
             stdin.close()
-        except BrokenPipeError:  # git died; finish() reports why
+        except (BrokenPipeError, ValueError):  # git died (the reaper reports why) or was killed
             pass
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
+    failed = True
+    try:
+        yield _blobs(proc, len(shas), max_size)
+        failed = False
+    finally:
+        # Reap first: draining (or killing) cat-file is what lets a blocked writer finish.
+        try:
+            _reap(proc, "cat-file", failed=failed)
+        finally:
+            writer.join()
+
+
+def _blobs(proc: subprocess.Popen[bytes], count: int, max_size: int) -> Iterator[Blob]:
     out = proc.stdout
-    for _ in shas:
+    assert out is not None
+    for _ in range(count):
         header = out.readline().split()
-        if len(header) < 2 or header[1] == b"missing":
-            raise GitError(
-                f"git cat-file: object {header[0].decode() if header else '?'} is missing"
-            )
+        if not header:
+            # cat-file stopped answering: wait for it, so its own error is what we report.
+            code = proc.wait()
+            err = proc.stderr.read() if proc.stderr is not None else b""
+            raise GitError(f"git cat-file failed: {_first_error(err, code)}")
+        if len(header) < 3 or header[1] == b"missing":
+            raise GitError(f"git cat-file: object {header[0].decode()} is missing")
         size = int(header[2])
         if size > max_size:
             remaining = size + 1
             while remaining:
-                remaining -= len(out.read(min(remaining, 1 << 20)))
+                chunk = out.read(min(remaining, 1 << 20))
+                if not chunk:
+                    raise GitError("git cat-file ended in the middle of an object")
+                remaining -= len(chunk)
             yield header[0].decode(), size, None
             continue
         data = out.read(size)
-        out.read(1)
+        if len(data) < size or out.read(1) != b"\n":
+            raise GitError("git cat-file ended in the middle of an object")
         yield header[0].decode(), size, data
-    writer.join()
-    finish(proc, "cat-file")

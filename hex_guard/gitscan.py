@@ -15,12 +15,11 @@ from collections.abc import Sequence
 
 from hex_guard import git
 from hex_guard.config import Config, PathMatcher
-from hex_guard.detect import Fragment
 from hex_guard.diffparse import PatchStats, added_blocks
 from hex_guard.errors import GitError, HexGuardError
-from hex_guard.finding import Finding
+from hex_guard.records import Finding, Fragment, GitProvenance, Skip, SkipReason
 from hex_guard.scan import Pipeline, ScanResult, Stats, scan_fragment, unused_entries
-from hex_guard.sources import Skip, fragment_from_bytes
+from hex_guard.sources import fragment_from_bytes
 
 _ZERO = "0" * 40
 _SHALLOW_HINT = (
@@ -50,7 +49,7 @@ def scan_staged(config: Config, cwd: str) -> ScanResult:
     The index is read through git, so GIT_INDEX_FILE (set by `git commit <path>`) is honoured.
     """
     started = time.perf_counter()
-    root = git.toplevel(cwd)
+    root = git.require_root(cwd)
     pipeline = Pipeline.build(config, large=False)
     excluder = config.excluder()
     entries = git.index_entries(root)
@@ -63,21 +62,21 @@ def scan_staged(config: Config, cwd: str) -> ScanResult:
         elif mode in ("100644", "100755"):
             wanted.append((path, sha))
         elif mode:
-            kind = "symlink" if mode == "120000" else "submodule"
+            kind = SkipReason.SYMLINK if mode == "120000" else SkipReason.SUBMODULE
             stats.skipped.append(Skip(_display(root, path, cwd), kind))
     findings: list[Finding] = []
-    blobs = git.read_blobs([sha for _, sha in wanted], root, config.max_file_size)
-    for (path, _), (_, _, data) in zip(wanted, blobs):
-        display = _display(root, path, cwd)
-        loaded = (
-            Skip(display, f"larger than {config.max_file_size} bytes")
-            if data is None
-            else fragment_from_bytes(path, display, data, config.max_file_size)
-        )
-        if isinstance(loaded, Skip):
-            stats.skipped.append(loaded)
-        else:
-            findings.extend(scan_fragment(pipeline, loaded, os.path.join(root, path), stats))
+    with git.read_blobs([sha for _, sha in wanted], root, config.max_file_size) as blobs:
+        for (path, _), (_, _, data) in zip(wanted, blobs):
+            display = _display(root, path, cwd)
+            loaded = (
+                Skip(display, SkipReason.TOO_LARGE, config.max_file_size)
+                if data is None
+                else fragment_from_bytes(path, display, data, config.max_file_size)
+            )
+            if isinstance(loaded, Skip):
+                stats.skipped.append(loaded)
+            else:
+                findings.extend(scan_fragment(pipeline, loaded, os.path.join(root, path), stats))
     return _result(findings, stats, pipeline, excluder, started)
 
 
@@ -129,30 +128,27 @@ def scan_commits(rev_args: Sequence[str], config: Config, cwd: str) -> ScanResul
     """Scan the lines each commit in the range added, oldest first; one finding per secret,
     attributed to the commit that first added it."""
     started = time.perf_counter()
-    root = git.toplevel(cwd)
+    root = git.require_root(cwd)
     pipeline = Pipeline.build(config)
     excluder = config.excluder()
     stats = Stats()
     patch_stats = PatchStats()
     first: dict[str, Finding] = {}
-    proc = git.log_patches(rev_args, root)
-    assert proc.stdout is not None
-    for block in added_blocks(proc.stdout, patch_stats):
-        fs_path = os.path.join(root, block.path)
-        if excluder.matches(fs_path):
-            continue
-        fragment = Fragment(
-            block.path, _display(root, block.path, cwd), block.data, first_line=block.first_line
-        )
-        commit = block.commit
-        for finding in scan_fragment(pipeline, fragment, fs_path, stats):
-            if finding.fingerprint not in first:
-                first[finding.fingerprint] = dataclasses.replace(
-                    finding, commit=commit.sha, author=commit.author, date=commit.date
-                )
-    git.finish(proc, "log")
+    with git.log_patches(rev_args, root) as patches:
+        for block in added_blocks(patches, patch_stats):
+            fs_path = os.path.join(root, block.path)
+            if excluder.matches(fs_path):
+                continue
+            fragment = Fragment(
+                block.path, _display(root, block.path, cwd), block.data, first_line=block.first_line
+            )
+            commit = block.commit
+            for finding in scan_fragment(pipeline, fragment, fs_path, stats):
+                if finding.fingerprint not in first:
+                    provenance = GitProvenance(commit.sha, commit.author, commit.date)
+                    first[finding.fingerprint] = dataclasses.replace(finding, git=provenance)
     for _, description in patch_stats.binary:
-        stats.skipped.append(Skip(description, "binary"))
+        stats.skipped.append(Skip(description, SkipReason.BINARY))
     return _result(list(first.values()), stats, pipeline, excluder, started)
 
 

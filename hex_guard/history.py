@@ -25,9 +25,10 @@ from hex_guard import git
 from hex_guard.config import Config, PathMatcher
 from hex_guard.diffparse import BlobEntry, Commit, nul_tokens, raw_entries
 from hex_guard.errors import GitError
-from hex_guard.finding import Finding, fingerprint
+from hex_guard.finding import fingerprint
+from hex_guard.records import Finding, GitProvenance, Skip, SkipReason
 from hex_guard.scan import Pipeline, ScanResult, Stats, scan_fragment, unused_entries
-from hex_guard.sources import Skip, fragment_from_bytes
+from hex_guard.sources import fragment_from_bytes
 
 _FILE_MODES = ("100644", "100755")
 _SHALLOW = (
@@ -46,11 +47,8 @@ class BlobRecord:
 
 
 def _raw_entries(rev_args: Sequence[str], root: str) -> Iterator[BlobEntry]:
-    proc = git.log_raw(rev_args, root)
-    stdout = proc.stdout
-    assert stdout is not None
-    yield from raw_entries(nul_tokens(iter(lambda: stdout.read(1 << 20), b"")))
-    git.finish(proc, "log")
+    with git.log_raw(rev_args, root) as stdout:
+        yield from raw_entries(nul_tokens(iter(lambda: stdout.read(1 << 20), b"")))
 
 
 def collect_blobs(
@@ -96,17 +94,18 @@ def scan_blobs(
     stats = Stats()
     found: list[tuple[str, Finding]] = []
     shas = [sha for sha, _ in chunk]
-    for (sha, path), (_, _, data) in zip(chunk, git.read_blobs(shas, root, pipeline.max_size)):
-        label = f"{path}@{sha[:12]}"
-        if data is None:
-            stats.skipped.append(Skip(label, f"larger than {pipeline.max_size} bytes"))
-            continue
-        loaded = fragment_from_bytes(path, path, data, pipeline.max_size)
-        if isinstance(loaded, Skip):
-            stats.skipped.append(Skip(label, loaded.reason))
-            continue
-        for finding in scan_fragment(pipeline, loaded, os.path.join(root, path), stats):
-            found.append((sha, finding))
+    with git.read_blobs(shas, root, pipeline.max_size) as blobs:
+        for (sha, path), (_, _, data) in zip(chunk, blobs):
+            label = f"{path}@{sha[:12]}"
+            if data is None:
+                stats.skipped.append(Skip(label, SkipReason.TOO_LARGE, pipeline.max_size))
+                continue
+            loaded = fragment_from_bytes(path, path, data, pipeline.max_size)
+            if isinstance(loaded, Skip):
+                stats.skipped.append(dataclasses.replace(loaded, display_path=label))
+                continue
+            for finding in scan_fragment(pipeline, loaded, os.path.join(root, path), stats):
+                found.append((sha, finding))
     return found, stats
 
 
@@ -216,12 +215,14 @@ def _one_per_secret(
                 path=first.path,
                 repo_path=first.path,
                 fingerprint=fingerprint(primary.rule_id, first.path, primary.secret),
-                commit=first.commit.sha,
-                author=first.commit.author,
-                date=first.commit.date,
-                commits_count=len(set().union(*(r.commits for r in records))),
-                paths_count=len(set().union(*(r.paths for r in records))),
-                present_at_head=any(s in head for s, _ in members),
+                git=GitProvenance(
+                    commit=first.commit.sha,
+                    author=first.commit.author,
+                    date=first.commit.date,
+                    commits_count=len(set().union(*(r.commits for r in records))),
+                    paths_count=len(set().union(*(r.paths for r in records))),
+                    present_at_head=any(s in head for s, _ in members),
+                ),
             )
         )
     return merged
@@ -236,7 +237,7 @@ def run(
     progress: bool = False,
 ) -> ScanResult:
     started = time.perf_counter()
-    root = git.toplevel(cwd)
+    root = git.require_root(cwd)
     if git.is_shallow(root):
         raise GitError(_SHALLOW)
     excluder = config.excluder()

@@ -205,7 +205,7 @@ def _run_git_scan(
     if staged:
         result = gitscan.scan_staged(config, cwd)
     else:
-        root = git.toplevel(cwd)
+        root = git.require_root(cwd)
         args = gitscan.range_args(diff_range, root) if diff_range else gitscan.pre_push_args(root)
         if args is None:  # the push deletes a branch: nothing is added
             from hex_guard.scan import ScanResult, Stats
@@ -286,7 +286,7 @@ def history(
         raise click.UsageError("give --all or a REV-RANGE, not both")
     cwd = os.getcwd()
     config = _load_config(config_path, (".",), None)
-    args = gitscan.range_args(rev_range, git.toplevel(cwd)) if rev_range else ["--all"]
+    args = gitscan.range_args(rev_range, git.require_root(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr.isatty()
     result = history_module.run(args, config, cwd, jobs=jobs, progress=progress)
     result = _without_baselined(result, baseline_path or config.baseline)

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from hex_guard import sources, views
 from hex_guard.allowlist import Allowlist
 from hex_guard.config import Config, PathMatcher
-from hex_guard.detect import Engine, Fragment
+from hex_guard.detect import Engine
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
-from hex_guard.finding import Finding
-from hex_guard.sources import Skip, Target
+from hex_guard.records import Finding, Fragment, Skip, Target
 
 # Below this many files a process pool costs more than it saves (a hook run stays serial).
 PARALLEL_MIN_FILES = 400
@@ -45,7 +44,7 @@ class Stats:
         self.used.update(other.used)
 
     def skip_summary(self) -> Counter[str]:
-        return Counter(s.reason for s in self.skipped)
+        return Counter(s.text for s in self.skipped)
 
 
 @dataclass(frozen=True)

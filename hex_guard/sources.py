@@ -11,40 +11,13 @@ import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
 
-from hex_guard.detect import Fragment
 from hex_guard.errors import GitError, InputError
+from hex_guard.git import repo_root
+from hex_guard.records import Fragment, Skip, SkipReason, Target
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 BINARY_SNIFF = 8192
-
-
-@dataclass(frozen=True)
-class Target:
-    fs_path: str
-    repo_path: str
-    display_path: str
-
-
-@dataclass(frozen=True)
-class Skip:
-    display_path: str
-    reason: str
-
-
-@cache
-def repo_root(directory: str) -> str | None:
-    """The nearest enclosing directory holding `.git` (a directory, or a file for worktrees)."""
-    current = directory
-    while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
 
 
 def _posix(path: str) -> str:
@@ -150,21 +123,21 @@ def load(target: Target, max_size: int) -> Fragment | Skip | None:
     hanging the scan, so no separate lstat() is needed.
     """
     if not _HAS_NOFOLLOW and os.path.islink(target.fs_path):
-        return Skip(target.display_path, "symlink")
+        return Skip(target.display_path, SkipReason.SYMLINK)
     try:
         fd = os.open(target.fs_path, _OPEN_FLAGS)
     except FileNotFoundError:
         return None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return Skip(target.display_path, "symlink")
+            return Skip(target.display_path, SkipReason.SYMLINK)
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return Skip(target.display_path, "not a regular file")
+            return Skip(target.display_path, SkipReason.NOT_REGULAR)
         if st.st_size > max_size:
-            return Skip(target.display_path, f"larger than {max_size} bytes")
+            return Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
         data = _read_all(fd, st.st_size, max_size)
     except OSError as exc:
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
@@ -178,12 +151,12 @@ def fragment_from_bytes(
 ) -> Fragment | Skip:
     """Classify raw content: text (UTF-8, even invalid), UTF-16 with a BOM, or binary."""
     if len(data) > max_size:
-        return Skip(display_path, f"larger than {max_size} bytes")
+        return Skip(display_path, SkipReason.TOO_LARGE, max_size)
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif b"\0" in data[:BINARY_SNIFF]:
         decoded = _decode_utf16(data)
         if decoded is None:
-            return Skip(display_path, "binary")
+            return Skip(display_path, SkipReason.BINARY)
         data = decoded
     return Fragment(repo_path, display_path, data)

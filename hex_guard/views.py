@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from hex_guard.detect import Fragment
-from hex_guard.finding import Finding
 from hex_guard.lazyre import lazy
+from hex_guard.records import CellProvenance, Finding, Fragment
 from hex_guard.rules import K8S_DATA
 
 Remap = Callable[[Finding], Finding]
@@ -298,10 +297,7 @@ def _cell_remap(raw: bytes, cell: _Cell, text: str) -> Remap:
             column=column,
             end_line=end_line,
             end_column=end_column,
-            cell=cell.number,
-            cell_label=cell.kind,
-            cell_part=cell.part,
-            cell_line=finding.line,
+            cell=CellProvenance(cell.number, cell.kind, cell.part, finding.line),
         )
 
     return remap
@@ -384,10 +380,9 @@ def hex_cell_namer(data: bytes) -> Remap:
             return finding
         return dataclasses.replace(
             finding,
-            cell=owner.number,
-            cell_label=owner.label(),
-            cell_part="source",
-            cell_line=finding.line - owner.first_line + 1,
+            cell=CellProvenance(
+                owner.number, owner.label(), "source", finding.line - owner.first_line + 1
+            ),
         )
 
     return remap

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hex_guard.finding import Finding
+from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.rules import Severity
 from hex_guard.scan import ScanResult

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from hex_guard import __version__
-from hex_guard.finding import Finding
+from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.scan import ScanResult
 
@@ -25,20 +25,8 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "commit": finding.commit,
     }
-    # Git scans add provenance; file scans keep the documented core shape.
-    extra = {
-        "author": finding.author,
-        "date": finding.date,
-        "commits_count": finding.commits_count,
-        "paths_count": finding.paths_count,
-        "present_at_head": finding.present_at_head,
-        "cell": finding.cell,
-        "cell_label": finding.cell_label,
-        "cell_part": finding.cell_part,
-        "cell_line": finding.cell_line,
-        "decoded": finding.decoded,
-    }
-    out.update({k: v for k, v in extra.items() if v is not None})
+    # Git scans and notebooks add provenance; file scans keep the documented core shape.
+    out.update(finding.provenance())
     return out
 
 

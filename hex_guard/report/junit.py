@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from hex_guard.finding import Finding
+from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.scan import ScanResult
 

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from hex_guard import __version__
-from hex_guard.finding import Finding
+from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.rules import RULES, Rule, Severity
 from hex_guard.scan import ScanResult
@@ -74,6 +74,14 @@ def _rules_for(result: ScanResult) -> list[Rule]:
     return rules
 
 
+def _property_name(field: str) -> str:
+    """SARIF property bags are camelCase; `decoded` keeps the name 1.0 published."""
+    if field == "decoded":
+        return "decodedFromBase64"
+    head, *rest = field.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> dict[str, Any]:
     shown = finding.shown_secret(options.show_secrets)
     entry: dict[str, Any] = {
@@ -96,20 +104,7 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         ],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
-    provenance = {
-        "commit": finding.commit,
-        "author": finding.author,
-        "date": finding.date,
-        "commitsCount": finding.commits_count,
-        "pathsCount": finding.paths_count,
-        "presentAtHead": finding.present_at_head,
-        "cell": finding.cell,
-        "cellLabel": finding.cell_label,
-        "cellPart": finding.cell_part,
-        "cellLine": finding.cell_line,
-        "decodedFromBase64": finding.decoded,
-    }
-    properties = {k: v for k, v in provenance.items() if v is not None}
+    properties = {_property_name(k): v for k, v in finding.provenance().items()}
     if properties:
         entry["properties"] = properties
     return entry

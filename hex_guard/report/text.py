@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hex_guard.config import Config
-from hex_guard.finding import Finding
+from hex_guard.records import Finding, SkipReason
 from hex_guard.report import ReportOptions
 from hex_guard.rules import Severity
 from hex_guard.scan import ScanResult
@@ -27,19 +27,17 @@ def _block(finding: Finding, options: ReportOptions) -> str:
     location = f"{finding.path}:{finding.line}:{finding.column}"
     severity = _paint(str(finding.severity), _SEVERITY_COLOR[finding.severity], options)
     provenance = ""
-    if finding.commit:
-        provenance = f"  added in {finding.commit[:12]} by {finding.author} on {finding.date}"
-        if finding.commits_count is not None:
-            head = "still in HEAD" if finding.present_at_head else "not in HEAD"
-            provenance += (
-                f"; in {finding.commits_count} commit(s), {finding.paths_count} path(s), {head}"
-            )
+    git, cell = finding.git, finding.cell
+    if git is not None:
+        provenance = f"  added in {git.commit[:12]} by {git.author} on {git.date}"
+        if git.commits_count is not None:
+            head = "still in HEAD" if git.present_at_head else "not in HEAD"
+            provenance += f"; in {git.commits_count} commit(s), {git.paths_count} path(s), {head}"
         provenance += "\n"
-    if finding.cell is not None:
-        part = "" if finding.cell_part in (None, "source") else f"{finding.cell_part} "
+    if cell is not None:
+        part = "" if cell.part == "source" else f"{cell.part} "
         provenance += (
-            f"  {finding.path}: cell {finding.cell} ({finding.cell_label}), "
-            f"{part}line {finding.cell_line}\n"
+            f"  {finding.path}: cell {cell.number} ({cell.label}), {part}line {cell.line}\n"
         )
     if finding.decoded:
         provenance += "  (decoded from a base64 value)\n"
@@ -81,8 +79,8 @@ def summary(result: ScanResult) -> str:
         parts = ", ".join(f"{n} {reason}" for reason, n in sorted(skips.items()))
         lines.append(f"hex-guard: not scanned: {parts}.")
         for skip in stats.skipped:
-            if skip.reason.startswith("larger"):
-                lines.append(f"hex-guard:   {skip.display_path}: {skip.reason}")
+            if skip.reason is SkipReason.TOO_LARGE:
+                lines.append(f"hex-guard:   {skip.display_path}: {skip.text}")
     if stats.excluded:
         lines.append(f"hex-guard: {stats.excluded} file(s) excluded by configuration.")
     if stats.suppressed:

@@ -1,0 +1,148 @@
+"""The records that flow through the corridor: sources -> detect -> allowlist -> report.
+
+They live here, apart from the engine, so a source, a view, the allowlist or a report writer can
+name a type without importing the code that produces it. Every record is frozen; the secret is
+`repr=False` so it never reaches a repr, a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from hex_guard.rules import Severity
+
+
+@dataclass(frozen=True)
+class Target:
+    """One file on disk, with the two names the rest of the pipeline needs."""
+
+    fs_path: str
+    # Repo-relative POSIX path: rules, fingerprints, excludes.
+    repo_path: str
+    # Relative to the working directory: reports.
+    display_path: str
+
+
+@dataclass(frozen=True)
+class Fragment:
+    # Repo-relative POSIX path: what path-scoped rules and fingerprints see.
+    repo_path: str
+    # The path as reports show it (relative to the working directory).
+    display_path: str
+    data: bytes = field(repr=False)
+    # Line number of the fragment's first line in its file (a diff hunk starts mid-file).
+    first_line: int = 1
+    # The path path-scoped rules see, when it is not repo_path (decoded Kubernetes data).
+    rule_path: str | None = None
+
+
+class SkipReason(Enum):
+    """Why something was not scanned. The summary names every skip, so each reason has one
+    human wording, given here and nowhere else."""
+
+    SYMLINK = "symlink"
+    SUBMODULE = "submodule"
+    NOT_REGULAR = "not a regular file"
+    TOO_LARGE = "larger than {limit} bytes"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True)
+class Skip:
+    display_path: str
+    reason: SkipReason
+    # The size limit a TOO_LARGE skip exceeded.
+    limit: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The reason as the summary prints it."""
+        return self.reason.value.format(limit=self.limit)
+
+
+@dataclass(frozen=True)
+class GitProvenance:
+    """Where in history a finding comes from: diff-range and history scans."""
+
+    commit: str
+    author: str
+    date: str
+    # History scans only: commits that added a blob holding this secret, paths it had, and
+    # whether a blob holding it is still in HEAD.
+    commits_count: int | None = None
+    paths_count: int | None = None
+    present_at_head: bool | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The set fields, in report order (the JSON and SARIF writers' one serializer)."""
+        out: dict[str, Any] = {"commit": self.commit, "author": self.author, "date": self.date}
+        for key in ("commits_count", "paths_count", "present_at_head"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@dataclass(frozen=True)
+class CellProvenance:
+    """Notebooks and Hex exports: the 1-based cell, its kind or title, "source" or "output",
+    and the line within it."""
+
+    number: int
+    label: str
+    part: str
+    line: int
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "cell": self.number,
+            "cell_label": self.label,
+            "cell_part": self.part,
+            "cell_line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    description: str
+    hint: str
+    path: str
+    # Repo-relative POSIX path: what fingerprints, baselines and allowlists key on.
+    repo_path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fingerprint: str
+    reveal_prefix: int
+    secret: str = field(repr=False)
+    git: GitProvenance | None = None
+    cell: CellProvenance | None = None
+    # Found inside a decoded (base64) value; the position is the encoded value's.
+    decoded: bool = False
+
+    @property
+    def commit(self) -> str | None:
+        return self.git.commit if self.git is not None else None
+
+    def provenance(self) -> dict[str, Any]:
+        """Git, cell and decoding provenance as report fields (snake_case), unset ones left out."""
+        out = self.git.fields() if self.git is not None else {}
+        if self.cell is not None:
+            out.update(self.cell.fields())
+        if self.decoded:
+            out["decoded"] = True
+        return out
+
+    def shown_secret(self, show_secrets: bool) -> str:
+        from hex_guard.finding import redact
+
+        return self.secret if show_secrets else redact(self.secret, self.reveal_prefix)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule_id)
