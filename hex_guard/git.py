@@ -48,6 +48,15 @@ def require_root(cwd: str) -> str:
     return root
 
 
+def history_root(cwd: str) -> str:
+    """Where history is read: `require_root(cwd)`, or the git directory of a bare repository
+    (a mirror), which has no `.git` to find. Asked of git first, so a bare repository stored
+    inside some work tree is read, not that work tree."""
+    out = run(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], cwd)
+    bare, git_dir = out[:-1].split(b"\n", 1)  # the directory may hold spaces: split once
+    return os.fsdecode(git_dir) if bare == b"true" else require_root(cwd)
+
+
 def _completed(args: Sequence[str], cwd: str) -> subprocess.CompletedProcess[bytes]:
     import subprocess  # not at import time: it costs a hook run that never calls git ~7 ms
 

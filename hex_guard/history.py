@@ -237,7 +237,7 @@ def run(
     progress: bool = False,
 ) -> ScanResult:
     started = time.perf_counter()
-    root = git.require_root(cwd)
+    root = git.history_root(cwd)
     if git.is_shallow(root):
         raise GitError(_SHALLOW)
     excluder = config.excluder()

@@ -286,7 +286,7 @@ def history(
         raise click.UsageError("give --all or a REV-RANGE, not both")
     cwd = os.getcwd()
     config = _load_config(config_path, (".",), None)
-    args = gitscan.range_args(rev_range, git.require_root(cwd)) if rev_range else ["--all"]
+    args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr.isatty()
     result = history_module.run(args, config, cwd, jobs=jobs, progress=progress)
     result = _without_baselined(result, baseline_path or config.baseline)

@@ -207,6 +207,33 @@ def test_history_finds_deleted_env_by_path_rule_and_respects_range(
     assert code == 0 and doc["findings"] == []
 
 
+@pytest.mark.parametrize("kind", ["--bare", "--mirror"])
+def test_history_on_bare_repositories_and_mirrors(
+    repo: Path,
+    tmp_path: Path,
+    kind: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    commit(repo, "init", {"README.md": "x\n"})
+    leak = commit(repo, "leak", {"app.py": f"T = '{TOKEN}'\n"})
+    commit(repo, "remove", remove=("app.py",))
+    expected = run_json(repo, monkeypatch, capsys, "history")[1]["findings"]
+    bare = tmp_path / "with space.git"
+    git(tmp_path, "clone", "-q", kind, f"file://{repo}", str(bare))
+    code, doc, _ = run_json(bare, monkeypatch, capsys, "history")
+    assert code == 1 and doc["findings"] == expected
+    assert [(f["path"], f["commit"]) for f in expected] == [("app.py", leak)]
+    code, doc, _ = run_json(bare, monkeypatch, capsys, "history", f"{leak}..HEAD")
+    assert code == 0 and doc["findings"] == []
+    # A bare repository kept inside a work tree is read, not the work tree around it.
+    nested = repo / "nested.git"
+    git(tmp_path, "clone", "-q", kind, f"file://{repo}", str(nested))
+    commit(repo, "outer only", {"outer.py": f"K = '{OTHER}'\n"})
+    code, doc, _ = run_json(nested, monkeypatch, capsys, "history")
+    assert code == 1 and doc["findings"] == expected
+
+
 def test_history_serial_and_parallel_agree(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
