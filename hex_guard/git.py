@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import IO, TYPE_CHECKING
@@ -57,11 +57,20 @@ def history_root(cwd: str) -> str:
     return os.fsdecode(git_dir) if bare == b"true" else require_root(cwd)
 
 
-def _completed(args: Sequence[str], cwd: str) -> subprocess.CompletedProcess[bytes]:
+def _completed(
+    args: Sequence[str], cwd: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     import subprocess  # not at import time: it costs a hook run that never calls git ~7 ms
 
     try:
-        return subprocess.run([*_BASE, *args], cwd=cwd, capture_output=True, check=False)
+        return subprocess.run(
+            [*_BASE, *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
 
@@ -322,3 +331,33 @@ def _blobs(proc: subprocess.Popen[bytes], count: int, max_size: int) -> Iterator
         if len(data) < size or out.read(1) != b"\n":
             raise GitError("git cat-file ended in the middle of an object")
         yield header[0].decode(), size, data
+
+
+# --- mirrors for fleet scans ---------------------------------------------------------------------
+
+# An unattended run over many URLs must fail on a repository that wants a password, never wait
+# at a prompt (GIT_TERMINAL_PROMPT=0); and a URL list must not be able to run commands through
+# the ext:: transport, whatever the user's own git config allows (git-config(1), protocol.allow).
+_REMOTE_OPTIONS = ("-c", "protocol.ext.allow=never")
+
+
+def _run_remote(args: Sequence[str], cwd: str) -> None:
+    proc = _completed(
+        [*_REMOTE_OPTIONS, *args], cwd, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    )
+    if proc.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {_first_error(proc.stderr, proc.returncode)}")
+
+
+def clone_mirror(url: str, dest: str) -> None:
+    """A bare mirror of every ref of `url` at `dest`, with every object (no partial-clone
+    filter), so history is read without going back to the network."""
+    _run_remote(
+        ["clone", "--mirror", "--quiet", "--no-filter", "--", url, dest],
+        os.path.dirname(dest) or ".",
+    )
+
+
+def fetch_mirror(git_dir: str) -> None:
+    """Bring a mirror up to date; refs deleted upstream go too (their blobs stay scanned)."""
+    _run_remote(["fetch", "--prune", "--quiet", "--no-filter", "origin"], git_dir)

@@ -295,6 +295,87 @@ def history(
     )
 
 
+@cli.command()
+@click.argument("repos_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--output-dir",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="One <repo-id>.json per repository, and the state of incremental runs.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "sarif")),
+    default="text",
+    show_default=True,
+    help="Merged report over every repository.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the merged report to FILE instead of stdout.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run on this Dask cluster (pip install 'hex-guard[fleet]') instead of locally.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Repositories scanned at once on the local pool [default: number of CPUs].",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where each worker keeps its mirrors [default: OUTDIR/.hex-guard/mirrors].",
+)
+@click.option("--full", is_flag=True, help="Rescan every blob, not only those new since last run.")
+@click.option("--show-secrets", is_flag=True, help="Print and store secrets in full.")
+@_CONFIG
+@click.option("--quiet", "-q", is_flag=True, help="No table or progress on stderr.")
+def fleet(
+    repos_file: str,
+    out_dir: str,
+    fmt: str,
+    report_path: str | None,
+    scheduler: str | None,
+    jobs: int | None,
+    cache_dir: str | None,
+    full: bool,
+    show_secrets: bool,
+    config_path: str | None,
+    quiet: bool,
+) -> int:
+    """Scan the history of every repository REPOS_FILE lists (a clone URL or path a line)."""
+    from hex_guard.fleet import FleetOptions, run_fleet
+
+    return run_fleet(
+        FleetOptions(
+            repos_file,
+            out_dir,
+            config_path,
+            fmt,
+            report_path,
+            scheduler,
+            jobs,
+            cache_dir,
+            full,
+            show_secrets,
+            quiet,
+        )
+    )
+
+
 @cli.command("install-hook")
 @click.option("--force", is_flag=True, help="Replace a pre-commit hook that is not hex-guard's.")
 def install_hook(force: bool) -> int:

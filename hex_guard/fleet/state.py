@@ -1,0 +1,156 @@
+"""What a fleet run keeps between runs, under OUTDIR/.hex-guard/: per repository the blobs
+already scanned (so a nightly run scans only new ones), and a journal that lets an interrupted
+run resume where it stopped.
+
+Every file is written atomically (a temporary file in the same directory, then `os.replace`),
+so a crash or Ctrl-C leaves the previous version or the new one, never half of either. A
+repository's report is written before its state: a crash between the two costs a rescan, never
+a blob marked scanned whose findings were not recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from hex_guard import __version__
+from hex_guard.config import Config
+
+STATE_DIR = ".hex-guard"
+
+
+def write_atomic(path: str, text: str) -> None:
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def read_json(path: str) -> Any | None:
+    """The document at `path`, or None when it is missing or unreadable (then: rescan)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def config_key(config: Config, show_secrets: bool) -> str:
+    """Changes whenever what a scan finds could change: version, rules, allowlists, limits,
+    redaction. Blobs scanned under another key are scanned again."""
+    rules = [
+        (
+            r.id,
+            r.pattern,
+            r.keywords,
+            r.paths,
+            r.multiline,
+            r.gate,
+            r.min_entropy,
+            r.check_placeholder,
+            str(r.severity),
+            bool(r.validate),
+        )
+        for r in config.rules()
+    ]
+    allowlists = [
+        (
+            e.description,
+            sorted(e.rules) if e.rules is not None else None,
+            e.paths,
+            e.values,
+            e.stopwords,
+        )
+        for e in config.allowlists
+    ]
+    material = [
+        __version__,
+        rules,
+        allowlists,
+        config.exclude,
+        config.max_file_size,
+        config.disable,
+        config.allow,
+        config.stopwords,
+        config.ignore,
+        config.inline_markers,
+        show_secrets,
+    ]
+    return hashlib.sha256(json.dumps(material).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RepoState:
+    config_key: str
+    run_id: str
+    blobs: frozenset[str]
+
+
+class Store:
+    """OUTDIR's reports and OUTDIR/.hex-guard's state files."""
+
+    def __init__(self, out_dir: str) -> None:
+        self.out_dir = os.path.abspath(out_dir)
+        self.state_dir = os.path.join(self.out_dir, STATE_DIR)
+
+    def report_path(self, repo_id: str) -> str:
+        return os.path.join(self.out_dir, f"{repo_id}.json")
+
+    def _state_path(self, repo_id: str) -> str:
+        return os.path.join(self.state_dir, "repos", f"{repo_id}.json")
+
+    def load_report(self, repo_id: str) -> dict[str, Any] | None:
+        document = read_json(self.report_path(repo_id))
+        return document if isinstance(document, dict) else None
+
+    def write_report(self, repo_id: str, document: dict[str, Any]) -> None:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(self.report_path(repo_id), text)
+
+    def load_state(self, repo_id: str) -> RepoState | None:
+        data: Any = read_json(self._state_path(repo_id))
+        try:
+            return RepoState(data["config_key"], data["run_id"], frozenset(data["blobs"]))
+        except (TypeError, KeyError):
+            return None
+
+    def write_state(self, repo_id: str, state: RepoState) -> None:
+        data = {
+            "config_key": state.config_key,
+            "run_id": state.run_id,
+            "blobs": sorted(state.blobs),
+        }
+        write_atomic(self._state_path(repo_id), json.dumps(data) + "\n")
+
+    # --- the run journal: {"run_id": ..., "finished": bool} ---
+
+    def _journal_path(self) -> str:
+        return os.path.join(self.state_dir, "run.json")
+
+    def begin_run(self, resume: bool) -> tuple[str, bool]:
+        """(run id, resuming): an unfinished previous run is resumed unless `resume` is False."""
+        journal = read_json(self._journal_path())
+        if isinstance(journal, dict) and resume and journal.get("finished") is False:
+            return str(journal["run_id"]), True
+        run_id = uuid.uuid4().hex
+        write_atomic(self._journal_path(), json.dumps({"run_id": run_id, "finished": False}))
+        return run_id, False
+
+    def finish_run(self, run_id: str) -> None:
+        write_atomic(self._journal_path(), json.dumps({"run_id": run_id, "finished": True}))
+
+    def default_cache(self) -> str:
+        return os.path.join(self.state_dir, "mirrors")
