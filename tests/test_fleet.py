@@ -412,13 +412,19 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_resumes(
     assert proc.returncode == 130, stderr
     assert b"interrupted" in stderr and b"Traceback" not in stderr and stdout == b""
     assert 2 <= done < 16, "the run ended before the signal; make the repositories bigger"
-    assert json.loads((out / ".hex-guard" / "run.json").read_text())["finished"] is False
+    journal = json.loads((out / ".hex-guard" / "run.json").read_text())
+    assert journal["finished"] is False
     assert not list(out.rglob(".tmp-*"))
+    # Completed in the interrupted run: report and state written (a repository whose git the
+    # signal killed has a report saying so, and no state: it is done again).
+    states = [json.loads(p.read_text()) for p in (out / ".hex-guard" / "repos").glob("*.json")]
+    completed = sum(1 for state in states if state["run_id"] == journal["run_id"])
+    assert 1 <= completed <= done
 
     code = main(["fleet", str(listing), "-o", str(out), "--format", "json"])
     resumed_out, resumed_err = capsys.readouterr()
     assert code == 1
-    assert resumed_err.count(" resumed ") == done
+    assert resumed_err.count(" resumed ") == completed
     assert json.loads((out / ".hex-guard" / "run.json").read_text())["finished"] is True
     fresh = main(["fleet", str(listing), "-o", str(tmp_path / "fresh"), "--format", "json", "-q"])
     fresh_out = capsys.readouterr().out
