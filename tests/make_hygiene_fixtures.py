@@ -112,7 +112,12 @@ def code(source: str, outputs: list[dict[str, Any]], n: int | None) -> dict[str,
 
 
 def markdown(source: str) -> dict[str, Any]:
-    return {"cell_type": "markdown", "id": "m0001", "metadata": {}, "source": source.splitlines(True)}
+    return {
+        "cell_type": "markdown",
+        "id": "m0001",
+        "metadata": {},
+        "source": source.splitlines(True),
+    }
 
 
 def lines(text: str) -> list[str]:
@@ -211,43 +216,248 @@ def main() -> int:
         expected[f"{kind}/{name}"] = {"notebook-query-output": query, "personal-data": pii}
 
     q = "select * from analytics.customers limit 20"
-    case("notebooks", "customers_html.ipynb", nb([code(f'df = hex_sql("{q}")\ndf', [result(customers, 1)], 1)]), True, True)
-    case("notebooks", "customers_print.ipynb", nb([code("print(customers.head(12))", [stream(customers.head(12).to_string() + "\n")], 1)]), True, True)
-    case("notebooks", "orders_table_schema.ipynb", nb([code("orders", [result(orders, 1, html=False, schema=True)], 1)]), True, False)
+    case(
+        "notebooks",
+        "customers_html.ipynb",
+        nb([code(f'df = hex_sql("{q}")\ndf', [result(customers, 1)], 1)]),
+        True,
+        True,
+    )
+    case(
+        "notebooks",
+        "customers_print.ipynb",
+        nb([code("print(customers.head(12))", [stream(customers.head(12).to_string() + "\n")], 1)]),
+        True,
+        True,
+    )
+    case(
+        "notebooks",
+        "orders_table_schema.ipynb",
+        nb([code("orders", [result(orders, 1, html=False, schema=True)], 1)]),
+        True,
+        False,
+    )
     sql_df = customers[["customer_id", "email", "lifetime_value"]].head(10)
-    sql_out = {"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/html": lines(sql_html(sql_df)), "text/plain": lines(prettytable(sql_df))}}
-    case("notebooks", "ipython_sql.ipynb", nb([code("%%sql\nselect customer_id, email, lifetime_value from customers limit 10", [sql_out], 2)]), True, True)
+    sql_out = {
+        "output_type": "execute_result",
+        "execution_count": 2,
+        "metadata": {},
+        "data": {"text/html": lines(sql_html(sql_df)), "text/plain": lines(prettytable(sql_df))},
+    }
+    case(
+        "notebooks",
+        "ipython_sql.ipynb",
+        nb(
+            [
+                code(
+                    "%%sql\nselect customer_id, email, lifetime_value from customers limit 10",
+                    [sql_out],
+                    2,
+                )
+            ]
+        ),
+        True,
+        True,
+    )
     with pd.option_context("display.max_rows", 10):
-        case("notebooks", "events_truncated.ipynb", nb([code("events", [result(big, 3)], 3)]), True, False)
-    case("notebooks", "polars_frame.ipynb", nb([code("pl_df", [{"output_type": "execute_result", "execution_count": 4, "metadata": {}, "data": {"text/plain": lines(polars_text(customers[["customer_id", "email"]].head(9)))}}], 4)]), True, True)
-    case("notebooks", "head_with_people.ipynb", nb([code("customers.head()", [result(customers.head(), 5)], 5)]), False, True)
-    case("notebooks", "synthetic_fixture_rows.ipynb", nb([code("fake_customers", [result(synthetic, 6)], 6)]), True, False)
+        case(
+            "notebooks",
+            "events_truncated.ipynb",
+            nb([code("events", [result(big, 3)], 3)]),
+            True,
+            False,
+        )
+    case(
+        "notebooks",
+        "polars_frame.ipynb",
+        nb(
+            [
+                code(
+                    "pl_df",
+                    [
+                        {
+                            "output_type": "execute_result",
+                            "execution_count": 4,
+                            "metadata": {},
+                            "data": {
+                                "text/plain": lines(
+                                    polars_text(customers[["customer_id", "email"]].head(9))
+                                )
+                            },
+                        }
+                    ],
+                    4,
+                )
+            ]
+        ),
+        True,
+        True,
+    )
+    case(
+        "notebooks",
+        "head_with_people.ipynb",
+        nb([code("customers.head()", [result(customers.head(), 5)], 5)]),
+        False,
+        True,
+    )
+    case(
+        "notebooks",
+        "synthetic_fixture_rows.ipynb",
+        nb([code("fake_customers", [result(synthetic, 6)], 6)]),
+        True,
+        False,
+    )
 
-    case("notebooks-negative", "describe.ipynb", nb([code("customers.describe()", [result(big.describe(), 1)], 1)]), False, False)
-    corr = pd.DataFrame([[rng.uniform(-1, 1) for _ in range(6)] for _ in range(6)], columns=list("abcdef"), index=list("abcdef"))
-    case("notebooks-negative", "correlation.ipynb", nb([code("df.corr()", [result(corr, 1)], 1)]), False, False)
+    case(
+        "notebooks-negative",
+        "describe.ipynb",
+        nb([code("customers.describe()", [result(big.describe(), 1)], 1)]),
+        False,
+        False,
+    )
+    corr = pd.DataFrame(
+        [[rng.uniform(-1, 1) for _ in range(6)] for _ in range(6)],
+        columns=list("abcdef"),
+        index=list("abcdef"),
+    )
+    case(
+        "notebooks-negative",
+        "correlation.ipynb",
+        nb([code("df.corr()", [result(corr, 1)], 1)]),
+        False,
+        False,
+    )
     doc = (
         "## Columns\n\n| column | example |\n|---|---|\n"
-        + "".join(f"| {c} | {customers[c][0]} |\n" for c in ("email", "phone", "card_number", "ssn", "iban"))
+        + "".join(
+            f"| {c} | {customers[c][0]} |\n"
+            for c in ("email", "phone", "card_number", "ssn", "iban")
+        )
         + "| rows | 1 to 20 |\n" * 6
     )
-    case("notebooks-negative", "documentation_table.ipynb", nb([markdown(doc), code("1 + 1", [], 1)]), False, False)
-    arr = "array([[0.12, 0.88],\n" + "".join(f"       [{rng.random():.2f}, {rng.random():.2f}],\n" for _ in range(10)) + "       [0.5 , 0.5 ]])"
-    case("notebooks-negative", "numpy_array.ipynb", nb([code("proba", [{"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": lines(arr)}}], 1)]), False, False)
-    case("notebooks-negative", "value_counts.ipynb", nb([code("big.event.value_counts()", [result(big.user_id.value_counts().head(12), 1)], 1)]), False, False)
-    case("notebooks-negative", "dtypes.ipynb", nb([code("customers.dtypes", [result(customers.dtypes, 1)], 1)]), False, False)
-    case("notebooks-negative", "statsmodels_summary.ipynb", nb([code("model.summary()", [{"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/html": lines(statsmodels_summary()), "text/plain": ["<class 'statsmodels.iolib.summary.Summary'>"]}}], 1)]), False, False)
-    case("notebooks-negative", "small_head.ipynb", nb([code("orders.head(3)", [result(orders.head(3), 1)], 1)]), False, False)
-    case("notebooks-negative", "stripped.ipynb", nb([code(f'df = hex_sql("{q}")\ndf', [], None)]), False, False)
-    log = "".join(f"epoch {i:3d}  loss {rng.random():.4f}  acc {rng.random():.3f}\n" for i in range(30))
-    case("notebooks-negative", "training_log.ipynb", nb([code("fit()", [stream(log)], 1)]), False, False)
+    case(
+        "notebooks-negative",
+        "documentation_table.ipynb",
+        nb([markdown(doc), code("1 + 1", [], 1)]),
+        False,
+        False,
+    )
+    arr = (
+        "array([[0.12, 0.88],\n"
+        + "".join(f"       [{rng.random():.2f}, {rng.random():.2f}],\n" for _ in range(10))
+        + "       [0.5 , 0.5 ]])"
+    )
+    case(
+        "notebooks-negative",
+        "numpy_array.ipynb",
+        nb(
+            [
+                code(
+                    "proba",
+                    [
+                        {
+                            "output_type": "execute_result",
+                            "execution_count": 1,
+                            "metadata": {},
+                            "data": {"text/plain": lines(arr)},
+                        }
+                    ],
+                    1,
+                )
+            ]
+        ),
+        False,
+        False,
+    )
+    case(
+        "notebooks-negative",
+        "value_counts.ipynb",
+        nb([code("big.event.value_counts()", [result(big.user_id.value_counts().head(12), 1)], 1)]),
+        False,
+        False,
+    )
+    case(
+        "notebooks-negative",
+        "dtypes.ipynb",
+        nb([code("customers.dtypes", [result(customers.dtypes, 1)], 1)]),
+        False,
+        False,
+    )
+    case(
+        "notebooks-negative",
+        "statsmodels_summary.ipynb",
+        nb(
+            [
+                code(
+                    "model.summary()",
+                    [
+                        {
+                            "output_type": "execute_result",
+                            "execution_count": 1,
+                            "metadata": {},
+                            "data": {
+                                "text/html": lines(statsmodels_summary()),
+                                "text/plain": ["<class 'statsmodels.iolib.summary.Summary'>"],
+                            },
+                        }
+                    ],
+                    1,
+                )
+            ]
+        ),
+        False,
+        False,
+    )
+    case(
+        "notebooks-negative",
+        "small_head.ipynb",
+        nb([code("orders.head(3)", [result(orders.head(3), 1)], 1)]),
+        False,
+        False,
+    )
+    case(
+        "notebooks-negative",
+        "stripped.ipynb",
+        nb([code(f'df = hex_sql("{q}")\ndf', [], None)]),
+        False,
+        False,
+    )
+    log = "".join(
+        f"epoch {i:3d}  loss {rng.random():.4f}  acc {rng.random():.3f}\n" for i in range(30)
+    )
+    case(
+        "notebooks-negative",
+        "training_log.ipynb",
+        nb([code("fit()", [stream(log)], 1)]),
+        False,
+        False,
+    )
 
     case("data", "customers.csv", customers.to_csv(index=False), False, True)
-    case("data", "signups.jsonl", customers[["customer_id", "email", "phone"]].to_json(orient="records", lines=True), False, True)
-    case("data", "users.json", customers[["customer_id", "email"]].to_json(orient="records", indent=1), False, True)
+    case(
+        "data",
+        "signups.jsonl",
+        customers[["customer_id", "email", "phone"]].to_json(orient="records", lines=True),
+        False,
+        True,
+    )
+    case(
+        "data",
+        "users.json",
+        customers[["customer_id", "email"]].to_json(orient="records", indent=1),
+        False,
+        True,
+    )
     case("data-negative", "example_users.csv", synthetic.to_csv(index=False), False, False)
     case("data-negative", "orders.tsv", orders.to_csv(index=False, sep="\t"), False, False)
-    manifest = {"name": "dash", "version": "1.0.0", "author": f"{customers['name'][0]} <{customers['email'][0]}>", "contributors": [{"name": n, "email": e} for n, e in zip(customers["name"][:3], customers["email"][:3])]}
+    manifest = {
+        "name": "dash",
+        "version": "1.0.0",
+        "author": f"{customers['name'][0]} <{customers['email'][0]}>",
+        "contributors": [
+            {"name": n, "email": e} for n, e in zip(customers["name"][:3], customers["email"][:3])
+        ],
+    }
     case("data-negative", "package.json", json.dumps(manifest, indent=2), False, False)
     settings = {"owner_email": customers["email"][1], "alerts": {"channel": "#data"}}
     case("data-negative", "settings.json", json.dumps(settings, indent=2), False, False)

@@ -34,7 +34,7 @@ class Endpoint:
     method: str | None = None
 
 
-_ID = r"(?:\{[^}/]*\}|\$\{[^}/]*\}|[^/\s\"'`?#]+)"
+_ID = r"(?:\{[^}/]*\}|\$\{[^}/]*\}|[^/\s\"'`?#{}$]+)"
 # Paths from Hex's OpenAPI document "Hex API 1.0.0" (servers: /api/v1; as vendored in
 # PrefectHQ/prefect-hex prefect_hex/schemas/openapi.yaml: POST /project/{projectId}/run
 # RunProject, GET|DELETE /project/{projectId}/run/{runId} GetRunStatus|CancelRun,
@@ -47,7 +47,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("RunProject", re.compile(rf"/projects/{_ID}/runs(?![/\w])"), method="post"),
     Endpoint("GetProjectRuns", re.compile(rf"/projects?/{_ID}/runs(?![/\w])"), method="get"),
     Endpoint("GetRunStatus/CancelRun", re.compile(rf"/projects?/{_ID}/runs?/{_ID}")),
-    Endpoint("GetProject", re.compile(rf"/projects/{_ID}(?![/\w])")),
+    Endpoint("GetProject", re.compile(rf"/projects/{_ID}(?![/\w{{}}$])")),
     Endpoint("ListProjects", re.compile(r"/projects(?![/\w{$])")),
     Endpoint("users", re.compile(r"/users(?![\w-])")),
     Endpoint("groups", re.compile(r"/groups(?![\w-])")),
