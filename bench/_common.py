@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from typing import Any
 
 
 def peer_binary(module: str, name: str) -> str | None:
@@ -46,6 +47,15 @@ def hyperfine(
         with open(export.name) as handle:
             results = json.load(handle)["results"]
     return {r["command"]: r["mean"] for r in results}
+
+
+def add_reference(parser: Any) -> None:
+    parser.add_argument(
+        "--reference",
+        metavar="HEX_GUARD",
+        default=None,
+        help="Another hex-guard build (e.g. the last release) to time in the same run.",
+    )
 
 
 def table(rows: list[tuple[str, ...]]) -> str:

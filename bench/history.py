@@ -11,7 +11,7 @@ import shlex
 import shutil
 import subprocess
 
-from _common import hyperfine, peer_binary, table
+from _common import add_reference, hyperfine, peer_binary, table
 
 
 def count(args: list[str], cwd: str) -> str:
@@ -23,9 +23,14 @@ def main() -> None:
     parser.add_argument("repo")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hex-guard", default=shutil.which("hex-guard") or "hex-guard")
+    add_reference(parser)
     args = parser.parse_args()
     repo = shlex.quote(args.repo)
     commands = {"hex-guard": f"{args.hex_guard} history -q --format json -o /dev/null"}
+    if args.reference:
+        commands["hex-guard (reference)"] = (
+            f"{args.reference} history -q --format json -o /dev/null"
+        )
     betterleaks = peer_binary("betterleaks", "betterleaks")
     if betterleaks:
         commands["betterleaks"] = f"{betterleaks} git {repo} -l error --no-color"

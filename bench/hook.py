@@ -9,7 +9,7 @@ import shutil
 import sys
 import tempfile
 
-from _common import hyperfine, peer_binary, table
+from _common import add_reference, hyperfine, peer_binary, table
 
 MODULE = '''"""Module {i}: ordinary application code, no secrets."""
 import os
@@ -36,11 +36,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--hex-guard", default=shutil.which("hex-guard") or "hex-guard")
+    add_reference(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         files = " ".join(shlex.quote(p) for p in make_commit(directory))
         python = os.path.join(os.path.dirname(os.path.realpath(args.hex_guard)), "python")
         commands = {"hex-guard": f"{args.hex_guard} scan -q {files}"}
+        if args.reference:
+            commands["hex-guard (reference)"] = f"{args.reference} scan -q {files}"
         betterleaks = peer_binary("betterleaks", "betterleaks")
         if betterleaks:
             commands["betterleaks"] = f"{betterleaks} {shlex.quote(directory)} -l error --no-color"

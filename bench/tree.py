@@ -8,7 +8,7 @@ import shlex
 import shutil
 import sys
 
-from _common import hyperfine, peer_binary, table
+from _common import add_reference, hyperfine, peer_binary, table
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from hex_guard.rules import RULES
@@ -23,9 +23,11 @@ def corpus_bytes(root: str) -> int:
     )
 
 
-def commands(root: str, hex_guard: str, slow: bool) -> dict[str, str]:
+def commands(root: str, hex_guard: str, slow: bool, reference: str | None) -> dict[str, str]:
     q = shlex.quote(root)
     out = {"hex-guard": f"{hex_guard} scan -q --format json -o /dev/null {q}"}
+    if reference:
+        out["hex-guard (reference)"] = f"{reference} scan -q --format json -o /dev/null {q}"
     betterleaks = peer_binary("betterleaks", "betterleaks")
     if betterleaks:
         out["betterleaks"] = f"{betterleaks} {q} -l error --no-color"
@@ -50,9 +52,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hex-guard", default=shutil.which("hex-guard") or "hex-guard")
     parser.add_argument("--skip-slow", action="store_true", help="leave out detect-secrets")
+    add_reference(parser)
     args = parser.parse_args()
     size = corpus_bytes(args.corpus)
-    means = hyperfine(commands(args.corpus, args.hex_guard, not args.skip_slow), args.runs)
+    wanted = commands(args.corpus, args.hex_guard, not args.skip_slow, args.reference)
+    means = hyperfine(wanted, args.runs)
     base = means["hex-guard"]
     rows = [("tool", "mean s", "MB/s", "hex-guard speed-up")]
     for name, mean in sorted(means.items(), key=lambda kv: kv[1]):

@@ -53,7 +53,6 @@ class Allowlist:
         self.inline_markers = config.inline_markers
         self._allow = _compile_values(config.allow)
         self._stopwords = tuple(w.lower() for w in config.stopwords)
-        self._ignore = {fp: i for i, fp in enumerate(config.ignore)}
         self._entries = tuple(
             _Entry(
                 key=f"allowlist[{e.index}]",
@@ -78,8 +77,6 @@ class Allowlist:
 
     def reason(self, finding: Finding, fs_path: str, lines: Sequence[bytes] | None) -> str | None:
         """The key of the first entry that suppresses `finding`, or None to report it."""
-        if finding.fingerprint in self._ignore:
-            return f"ignore[{self._ignore[finding.fingerprint]}]"
         for i, pattern in enumerate(self._allow):
             if _search(pattern, finding.secret, f"allow[{i}]"):
                 return f"allow[{i}]"
@@ -118,9 +115,9 @@ class Allowlist:
         return kept, len(findings) - len(kept)
 
     def entry_keys(self) -> list[str]:
-        """Every declared entry, for `--report-unused`."""
-        keys = [f"ignore[{i}]" for i in range(len(self._ignore))]
-        keys += [f"allow[{i}]" for i in range(len(self._allow))]
+        """Every declared entry, for `--report-unused` (config `ignore` is applied, and
+        counted, with the baseline in `scan.run`: it keys on the final fingerprint)."""
+        keys = [f"allow[{i}]" for i in range(len(self._allow))]
         keys += [f"stopwords[{i}]" for i in range(len(self._stopwords))]
         keys += [e.key for e in self._entries]
         return keys

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from hex_guard import git
-from hex_guard.config import Config, PathMatcher
-from hex_guard.diffparse import PatchStats, added_blocks
+from hex_guard.diffparse import AddedBlock, PatchStats, added_blocks
 from hex_guard.errors import GitError, HexGuardError
-from hex_guard.records import Finding, Fragment, GitProvenance, Skip, SkipReason
-from hex_guard.scan import Pipeline, ScanResult, Stats, scan_fragment, unused_entries
+from hex_guard.records import (
+    Finding,
+    Found,
+    Fragment,
+    GitProvenance,
+    Outcome,
+    Plan,
+    Skip,
+    SkipReason,
+    Unit,
+)
+from hex_guard.scan import Scope
 from hex_guard.sources import fragment_from_bytes
 
 _ZERO = "0" * 40
@@ -26,58 +34,62 @@ _SHALLOW_HINT = (
     "the clone is shallow and lacks it; fetch full history "
     "(actions/checkout: fetch-depth: 0, GitLab: GIT_DEPTH: 0, or git fetch --unshallow)"
 )
+_FILE_MODES = ("100644", "100755")
 
 
 def _display(root: str, repo_path: str, cwd: str) -> str:
     return os.path.relpath(os.path.join(root, repo_path), cwd).replace(os.sep, "/")
 
 
-def _result(
-    findings: list[Finding], stats: Stats, pipeline: Pipeline, excluder: PathMatcher, started: float
-) -> ScanResult:
-    stats.duration_s = time.perf_counter() - started
-    ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
-    return ScanResult(ordered, stats, tuple(unused_entries(pipeline, excluder, stats)))
+def _findings(found: list[Found]) -> Outcome:
+    return Outcome([finding for _, finding in found])
 
 
 # --- staged index ------------------------------------------------------------------------------
 
 
-def scan_staged(config: Config, cwd: str) -> ScanResult:
-    """Scan the staged blob of every path whose index entry differs from HEAD.
+class StagedIndex:
+    """Source: the staged blob of every path whose index entry differs from HEAD
+    (`scan --staged`, the plain git hook).
 
     The index is read through git, so GIT_INDEX_FILE (set by `git commit <path>`) is honoured.
     """
-    started = time.perf_counter()
-    root = git.require_root(cwd)
-    pipeline = Pipeline.build(config, large=False)
-    excluder = config.excluder()
-    entries = git.index_entries(root)
-    stats = Stats()
-    wanted: list[tuple[str, str]] = []
-    for path in git.staged_paths(root):
-        mode, sha = entries.get(path, ("", ""))
-        if excluder.matches(os.path.join(root, path)):
-            stats.excluded += 1
-        elif mode in ("100644", "100755"):
-            wanted.append((path, sha))
-        elif mode:
-            kind = SkipReason.SYMLINK if mode == "120000" else SkipReason.SUBMODULE
-            stats.skipped.append(Skip(_display(root, path, cwd), kind))
-    findings: list[Finding] = []
-    with git.read_blobs([sha for _, sha in wanted], root, config.max_file_size) as blobs:
-        for (path, _), (_, _, data) in zip(wanted, blobs):
-            display = _display(root, path, cwd)
-            loaded = (
-                Skip(display, SkipReason.TOO_LARGE, config.max_file_size)
-                if data is None
-                else fragment_from_bytes(path, display, data, config.max_file_size)
-            )
-            if isinstance(loaded, Skip):
-                stats.skipped.append(loaded)
-            else:
-                findings.extend(scan_fragment(pipeline, loaded, os.path.join(root, path), stats))
-    return _result(findings, stats, pipeline, excluder, started)
+
+    def __init__(self, cwd: str) -> None:
+        self.cwd = cwd
+        self.root = git.require_root(cwd)
+
+    def plan(self, scope: Scope) -> Plan:
+        root = self.root
+        entries = git.index_entries(root)
+        wanted: list[tuple[str, str]] = []
+        for path in git.staged_paths(root):
+            mode, sha = entries.get(path, ("", ""))
+            if scope.excluded(os.path.join(root, path)):
+                continue
+            if mode in _FILE_MODES:
+                wanted.append((path, sha))
+            elif mode:
+                kind = SkipReason.SYMLINK if mode == "120000" else SkipReason.SUBMODULE
+                scope.stats.skipped.append(Skip(_display(root, path, self.cwd), kind))
+        return Plan([wanted] if wanted else [], large=False)
+
+    def read(self, batch: list[tuple[str, str]], max_size: int) -> Iterator[Unit | Skip]:
+        root = self.root
+        with git.read_blobs([sha for _, sha in batch], root, max_size) as blobs:
+            for (path, _), (_, _, data) in zip(batch, blobs):
+                display = _display(root, path, self.cwd)
+                if data is None:
+                    yield Skip(display, SkipReason.TOO_LARGE, max_size)
+                    continue
+                loaded = fragment_from_bytes(path, display, data, max_size)
+                if isinstance(loaded, Skip):
+                    yield loaded
+                else:
+                    yield Unit(loaded, os.path.join(root, path))
+
+    def finish(self, found: list[Found], scope: Scope) -> Outcome:
+        return _findings(found)
 
 
 # --- commit ranges ------------------------------------------------------------------------------
@@ -124,32 +136,66 @@ def pre_push_args(root: str) -> list[str] | None:
     return [f"{_require(from_ref, root)}..{head}"]
 
 
-def scan_commits(rev_args: Sequence[str], config: Config, cwd: str) -> ScanResult:
-    """Scan the lines each commit in the range added, oldest first; one finding per secret,
-    attributed to the commit that first added it."""
-    started = time.perf_counter()
-    root = git.require_root(cwd)
-    pipeline = Pipeline.build(config)
-    excluder = config.excluder()
-    stats = Stats()
-    patch_stats = PatchStats()
-    first: dict[str, Finding] = {}
-    with git.log_patches(rev_args, root) as patches:
-        for block in added_blocks(patches, patch_stats):
-            fs_path = os.path.join(root, block.path)
-            if excluder.matches(fs_path):
-                continue
-            fragment = Fragment(
-                block.path, _display(root, block.path, cwd), block.data, first_line=block.first_line
-            )
-            commit = block.commit
-            for finding in scan_fragment(pipeline, fragment, fs_path, stats):
-                if finding.fingerprint not in first:
-                    provenance = GitProvenance(commit.sha, commit.author, commit.date)
-                    first[finding.fingerprint] = dataclasses.replace(finding, git=provenance)
-    for _, description in patch_stats.binary:
-        stats.skipped.append(Skip(description, SkipReason.BINARY))
-    return _result(list(first.values()), stats, pipeline, excluder, started)
+class CommitRange:
+    """Source: the lines each commit in a range added, oldest first (`scan --diff`,
+    `--pre-push`); one finding per secret, attributed to the commit that first added it.
+
+    `rev_args` are `git log` arguments, checked first by `range_args` or `pre_push_args`.
+    """
+
+    def __init__(self, rev_args: Sequence[str], cwd: str) -> None:
+        self.rev_args = tuple(rev_args)
+        self.cwd = cwd
+        self.root = git.require_root(cwd)
+
+    def plan(self, scope: Scope) -> Plan:
+        return Plan(self._blocks(scope))
+
+    def _blocks(self, scope: Scope) -> Iterator[AddedBlock]:
+        patch_stats = PatchStats()
+        excluded: dict[str, bool] = {}
+        with git.log_patches(self.rev_args, self.root) as patches:
+            for block in added_blocks(patches, patch_stats):
+                if block.path not in excluded:
+                    excluded[block.path] = scope.excluded(os.path.join(self.root, block.path))
+                if not excluded[block.path]:
+                    yield block
+        for _, description in patch_stats.binary:
+            scope.stats.skipped.append(Skip(description, SkipReason.BINARY))
+
+    def read(self, batch: AddedBlock, max_size: int) -> Iterator[Unit | Skip]:
+        display = _display(self.root, batch.path, self.cwd)
+        fragment = Fragment(batch.path, display, batch.data, first_line=batch.first_line)
+        commit = batch.commit
+        provenance = GitProvenance(commit.sha, commit.author, commit.date)
+        yield Unit(fragment, os.path.join(self.root, batch.path), provenance)
+
+    def finish(self, found: list[Found], scope: Scope) -> Outcome:
+        first: dict[str, Finding] = {}
+        for provenance, finding in found:  # oldest commit first
+            if finding.fingerprint not in first:
+                assert isinstance(provenance, GitProvenance)
+                first[finding.fingerprint] = dataclasses.replace(finding, git=provenance)
+        return Outcome(list(first.values()))
+
+
+class NothingPushed:
+    """Source: a push that deletes a branch adds nothing."""
+
+    def plan(self, scope: Scope) -> Plan:
+        return Plan([], large=False)
+
+    def read(self, batch: object, max_size: int) -> Iterator[Unit | Skip]:
+        return iter(())
+
+    def finish(self, found: list[Found], scope: Scope) -> Outcome:
+        return _findings(found)
+
+
+def pre_push(cwd: str) -> CommitRange | NothingPushed:
+    """Source: the commits pre-commit's pre-push stage describes."""
+    args = pre_push_args(git.require_root(cwd))
+    return NothingPushed() if args is None else CommitRange(args, cwd)
 
 
 # --- plain git hook ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from hex_guard.errors import EXIT_INTERNAL, EXIT_USAGE, HexGuardError
 
 if TYPE_CHECKING:
     from hex_guard.config import Config
-    from hex_guard.scan import ScanResult
+    from hex_guard.scan import ScanResult, Source
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,23 +64,41 @@ def _baseline_fingerprints(path: str | None) -> frozenset[str]:
     return frozenset(e.fingerprint for e in baseline.load(path))
 
 
-def _without_baselined(result: ScanResult, baseline_path: str | None) -> ScanResult:
-    """Drop findings recorded in the baseline (git scans; file scans filter inside run())."""
-    import dataclasses
-
-    known = _baseline_fingerprints(baseline_path)
-    kept = tuple(f for f in result.findings if f.fingerprint not in known)
-    result.stats.baselined = len(result.findings) - len(kept)
-    return dataclasses.replace(result, findings=kept)
-
-
-def _run_scan(
-    paths: Sequence[str], config: Config, jobs: int | None, baseline_path: str | None
+def _run(
+    source: Source,
+    config: Config,
+    jobs: int | None,
+    baseline_path: str | None,
+    progress: bool = False,
 ) -> ScanResult:
+    """Every scan command's one call into the corridor, with the baseline it names."""
     from hex_guard import scan as scan_module
 
     known = _baseline_fingerprints(baseline_path or config.baseline)
-    return scan_module.run(paths, config, jobs=jobs, baseline=known)
+    return scan_module.run(source, config, jobs, baseline=known, progress=progress)
+
+
+def _paths(paths: Sequence[str]) -> Source:
+    from hex_guard.sources import Paths
+
+    return Paths(paths)
+
+
+def _git_source(staged: bool, diff_range: str | None) -> Source:
+    from hex_guard import gitscan
+
+    cwd = os.getcwd()
+    if staged:
+        return gitscan.StagedIndex(cwd)
+    if diff_range:
+        return gitscan.CommitRange(gitscan.range_args(diff_range, git_root(cwd)), cwd)
+    return gitscan.pre_push(cwd)
+
+
+def git_root(cwd: str) -> str:
+    from hex_guard import git
+
+    return git.require_root(cwd)
 
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")
@@ -187,32 +205,10 @@ def scan(
         raise click.UsageError("--staged, --diff, --pre-push and PATH exclude each other")
     targets = paths or (".",)
     config = _load_config(config_path, targets, max_file_size)
-    if modes:
-        result = _run_git_scan(config, staged, diff_range, baseline_path)
-    else:
-        result = _run_scan(targets, config, jobs, baseline_path)
+    source = _git_source(staged, diff_range) if modes else _paths(targets)
+    result = _run(source, config, jobs, baseline_path)
     outputs = _outputs(output_formats, fmt, output)
     return _report(result, config, outputs, show_secrets, quiet, report_unused)
-
-
-def _run_git_scan(
-    config: Config, staged: bool, diff_range: str | None, baseline_path: str | None
-) -> ScanResult:
-
-    from hex_guard import git, gitscan
-
-    cwd = os.getcwd()
-    if staged:
-        result = gitscan.scan_staged(config, cwd)
-    else:
-        root = git.require_root(cwd)
-        args = gitscan.range_args(diff_range, root) if diff_range else gitscan.pre_push_args(root)
-        if args is None:  # the push deletes a branch: nothing is added
-            from hex_guard.scan import ScanResult, Stats
-
-            return ScanResult((), Stats())
-        result = gitscan.scan_commits(args, config, cwd)
-    return _without_baselined(result, baseline_path or config.baseline)
 
 
 def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[str, str | None]]:
@@ -280,7 +276,7 @@ def history(
     """Scan every blob ever committed, once each; one finding per secret with its first commit."""
 
     from hex_guard import git, gitscan
-    from hex_guard import history as history_module
+    from hex_guard.history import History
 
     if rev_range and all_refs:
         raise click.UsageError("give --all or a REV-RANGE, not both")
@@ -288,8 +284,7 @@ def history(
     config = _load_config(config_path, (".",), None)
     args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr.isatty()
-    result = history_module.run(args, config, cwd, jobs=jobs, progress=progress)
-    result = _without_baselined(result, baseline_path or config.baseline)
+    result = _run(History(args, cwd), config, jobs, baseline_path, progress)
     return _report(
         result, config, _outputs(output_formats, fmt, output), show_secrets, quiet, False
     )
@@ -461,7 +456,7 @@ def baseline_create(
     from hex_guard import scan as scan_module
 
     targets = paths or (".",)
-    result = scan_module.run(targets, _load_config(config_path, targets, None), jobs=jobs)
+    result = scan_module.run(_paths(targets), _load_config(config_path, targets, None), jobs)
     entries = baseline_module.entries_of(result.findings)
     baseline_module.write(baseline_file, entries)
     sys.stderr.write(f"hex-guard: wrote {len(entries)} finding(s) to {baseline_file}\n")
@@ -482,7 +477,7 @@ def baseline_prune(
 
     targets = paths or (".",)
     entries = baseline_module.load(baseline_file)
-    result = scan_module.run(targets, _load_config(config_path, targets, None), jobs=jobs)
+    result = scan_module.run(_paths(targets), _load_config(config_path, targets, None), jobs)
     present = {f.fingerprint for f in result.findings}
     kept = [e for e in entries if e.fingerprint in present]
     baseline_module.write(baseline_file, kept)

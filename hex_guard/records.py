@@ -7,6 +7,7 @@ name a type without importing the code that produces it. Every record is frozen;
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -146,3 +147,37 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule_id)
+
+
+# --- what a source hands the corridor (scan.run) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One fragment to scan, where allowlist paths look for it, and the source's own key for it
+    (a commit, a blob id), handed back with each finding to `Source.finish`."""
+
+    fragment: Fragment
+    fs_path: str
+    tag: Hashable = None
+
+
+# A finding with the tag of the unit it came from.
+Found = tuple[Hashable, Finding]
+
+
+@dataclass(frozen=True)
+class Plan:
+    # The work, in a stable order; may be a generator that streams while git runs.
+    batches: Iterable[Any]
+    # A large scan: the engine builds its regex gates and a process pool may be used.
+    large: bool = True
+    # Batches are worth sending to other processes (they are picklable and big enough).
+    parallel: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    findings: list[Finding]
+    # History scans: blob ids scanned.
+    blobs: frozenset[str] = frozenset()

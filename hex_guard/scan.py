@@ -1,23 +1,27 @@
-"""Orchestration: sources -> detect -> allowlist / baseline -> a result that owns the exit code."""
+"""The one corridor: a source -> detect -> allowlist -> fingerprint filters -> a sorted result.
+
+Every scan, whatever it reads (files, the staged index, a commit range, history), runs through
+`run(source, config, jobs)`. A source only says what there is to read and, at the end, how its
+findings are attributed; `run` owns the clock, excludes, statistics, the executor (chosen once),
+the allowlist, `ignore` and the baseline (applied here and nowhere else), unused-entry reporting
+and the order of the result. A new source is one class implementing `Source`.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from hex_guard import sources, views
+from hex_guard import pool, views
 from hex_guard.allowlist import Allowlist
 from hex_guard.config import Config, PathMatcher
 from hex_guard.detect import Engine
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
-from hex_guard.records import Finding, Fragment, Skip, Target
-
-# Below this many files a process pool costs more than it saves (a hook run stays serial).
-PARALLEL_MIN_FILES = 400
+from hex_guard.records import Finding, Found, Fragment, Outcome, Plan, Skip, Unit
 
 
 @dataclass
@@ -51,7 +55,10 @@ class Stats:
 class ScanResult:
     findings: tuple[Finding, ...]
     stats: Stats
+    # Allowlist, ignore and exclude entries that matched nothing (for --report-unused).
     unused: tuple[str, ...] = ()
+    # History scans: the ids of every blob scanned (the input of an incremental rescan).
+    blobs: frozenset[str] = frozenset()
 
     @property
     def exit_code(self) -> int:
@@ -71,20 +78,6 @@ class Pipeline:
         """`large=False` for a few files (a hook run): the engine compiles faster, scans slower."""
         engine = Engine(config.rules(), gates=large)
         return cls(engine, Allowlist(config), config.max_file_size)
-
-
-def scan_targets(targets: Sequence[Target], pipeline: Pipeline) -> tuple[list[Finding], Stats]:
-    findings: list[Finding] = []
-    stats = Stats()
-    for target in targets:
-        loaded = sources.load(target, pipeline.max_size)
-        if loaded is None:
-            continue
-        if isinstance(loaded, Skip):
-            stats.skipped.append(loaded)
-            continue
-        findings.extend(scan_fragment(pipeline, loaded, target.fs_path, stats))
-    return findings, stats
 
 
 def scan_fragment(
@@ -113,83 +106,144 @@ def scan_fragment(
     return out
 
 
-# A process pool's workers get the pipeline once (fork inherits it; spawn unpickles it).
-_worker_pipeline: Pipeline | None = None
+# --- the Source protocol --------------------------------------------------------------------------
 
 
-def _init_worker(pipeline: Pipeline) -> None:
-    global _worker_pipeline
-    _worker_pipeline = pipeline
+@dataclass
+class Scope:
+    """What a source may use while planning: the config, the excludes (counted), the job
+    count, and the run's statistics (for skips found while listing)."""
+
+    config: Config
+    excluder: PathMatcher
+    jobs: int
+    stats: Stats
+
+    def excluded(self, fs_path: str) -> bool:
+        """True, and counted, when the config excludes `fs_path`."""
+        if self.excluder.matches(fs_path):
+            self.stats.excluded += 1
+            return True
+        return False
 
 
-def _scan_chunk(chunk: list[Target]) -> tuple[list[Finding], Stats]:
-    assert _worker_pipeline is not None
-    return scan_targets(chunk, _worker_pipeline)
+class Source(Protocol):
+    """Something to scan. Implement these three methods and pass it to `run`.
+
+    - `plan(scope)` runs in this process: list what there is to read, drop what
+      `scope.excluded()` says, record skips found while listing in `scope.stats.skipped`, and
+      return the batches.
+    - `read(batch, max_size)` runs where the batch is scanned (a worker process when the plan
+      is parallel, so it must use only the batch and the source's own fields): yield a `Unit`
+      per fragment and a `Skip` per thing not scanned.
+    - `finish(found, scope)` runs in this process after every batch: turn (tag, finding) pairs,
+      in batch order, into the findings to report (attribution, one finding per secret).
+    """
+
+    def plan(self, scope: Scope) -> Plan: ...
+
+    def read(self, batch: Any, max_size: int) -> Iterator[Unit | Skip]: ...
+
+    def finish(self, found: list[Found], scope: Scope) -> Outcome: ...
 
 
-def _chunks(targets: Sequence[Target], count: int) -> list[list[Target]]:
-    """`count` interleaved chunks: neighbouring files (often alike in size) go to different
-    workers, which balances the cores without a stat() per file in the parent."""
-    return [list(targets[i::count]) for i in range(min(count, len(targets)))]
+@dataclass(frozen=True)
+class _Scanner:
+    """The batch function every executor maps: read, detect, allowlist."""
+
+    source: Source
+    pipeline: Pipeline
+
+    def __call__(self, batch: Any) -> tuple[list[Found], Stats]:
+        stats = Stats()
+        found: list[Found] = []
+        for item in self.source.read(batch, self.pipeline.max_size):
+            if isinstance(item, Skip):
+                stats.skipped.append(item)
+                continue
+            for finding in scan_fragment(self.pipeline, item.fragment, item.fs_path, stats):
+                found.append((item.tag, finding))
+        return found, stats
 
 
-def _scan_parallel(
-    targets: Sequence[Target], pipeline: Pipeline, jobs: int
-) -> tuple[list[Finding], Stats]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    findings: list[Finding] = []
-    stats = Stats()
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(pipeline,),
-    ) as pool:
-        for chunk_findings, chunk_stats in pool.map(_scan_chunk, _chunks(targets, jobs * 8)):
-            findings.extend(chunk_findings)
-            stats.merge(chunk_stats)
-    return findings, stats
+def _results(
+    scanner: _Scanner, plan: Plan, jobs: int, progress: bool
+) -> Iterator[tuple[list[Found], Stats]]:
+    if plan.parallel and jobs > 1:
+        results = pool.process_pool(scanner, plan.batches, jobs)
+    else:
+        results = pool.in_process(scanner, plan.batches)
+    if not progress:
+        return results
+    return _with_progress(results)
 
 
-def _apply_baseline(findings: list[Finding], known: Collection[str], stats: Stats) -> list[Finding]:
-    kept = [f for f in findings if f.fingerprint not in known]
-    stats.baselined = len(findings) - len(kept)
+def _with_progress(results: Iterator[Any]) -> Iterator[Any]:
+    import sys
+
+    import click
+
+    with click.progressbar(
+        results, label="hex-guard: scanning", file=sys.stderr, length=None
+    ) as bar:
+        yield from bar
+
+
+def _known(
+    findings: Iterable[Finding], config: Config, baseline: Collection[str], stats: Stats
+) -> list[Finding]:
+    """The one fingerprint filter: config `ignore` (counted as suppressed, like any allowlist
+    entry) and the baseline (counted as baselined)."""
+    ignore = {fp: i for i, fp in enumerate(config.ignore)}
+    kept = []
+    for finding in findings:
+        index = ignore.get(finding.fingerprint)
+        if index is not None:
+            stats.suppressed += 1
+            stats.used[f"ignore[{index}]"] += 1
+        elif finding.fingerprint in baseline:
+            stats.baselined += 1
+        else:
+            kept.append(finding)
     return kept
 
 
 def run(
-    paths: Sequence[str],
+    source: Source,
     config: Config,
-    *,
     jobs: int | None = None,
+    *,
     baseline: Collection[str] = (),
+    progress: bool = False,
 ) -> ScanResult:
+    """Scan `source` under `config` with up to `jobs` processes (default: one per CPU).
+
+    `baseline` holds fingerprints already known (reported as baselined, not as findings);
+    `progress` draws a progress bar on stderr. The result's findings are sorted by path,
+    line, column and rule, and do not depend on `jobs`.
+    """
     started = time.perf_counter()
-    excluder = config.excluder()
-    targets: list[Target] = []
-    excluded = 0
-    for target in sources.collect(paths, os.getcwd()):
-        if excluder.matches(target.fs_path):
-            excluded += 1
-        else:
-            targets.append(target)
-    pipeline = Pipeline.build(config, large=len(targets) >= PARALLEL_MIN_FILES)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if jobs > 1 and len(targets) >= PARALLEL_MIN_FILES:
-        findings, stats = _scan_parallel(targets, pipeline, jobs)
-    else:
-        findings, stats = scan_targets(targets, pipeline)
-    stats.excluded = excluded
-    findings = _apply_baseline(findings, baseline, stats)
+    scope = Scope(config, config.excluder(), jobs, Stats())
+    plan = source.plan(scope)
+    pipeline = Pipeline.build(config, large=plan.large)
+    found: list[Found] = []
+    for batch_found, batch_stats in _results(_Scanner(source, pipeline), plan, jobs, progress):
+        found.extend(batch_found)
+        scope.stats.merge(batch_stats)
+    outcome = source.finish(found, scope)
+    stats = scope.stats
+    findings = _known(outcome.findings, config, baseline, stats)
     stats.duration_s = time.perf_counter() - started
-    unused = unused_entries(pipeline, excluder, stats)
-    return ScanResult(tuple(sorted(findings, key=lambda f: f.sort_key)), stats, tuple(unused))
+    unused = unused_entries(pipeline, scope.excluder, stats, len(config.ignore))
+    ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
+    return ScanResult(ordered, stats, tuple(unused), outcome.blobs)
 
 
-def unused_entries(pipeline: Pipeline, excluder: PathMatcher, stats: Stats) -> list[str]:
-    """Allowlist and exclude entries that matched nothing in this scan."""
-    unused = [k for k in pipeline.allowlist.entry_keys() if not stats.used[k]]
+def unused_entries(
+    pipeline: Pipeline, excluder: PathMatcher, stats: Stats, ignores: int
+) -> list[str]:
+    """Ignore, allowlist and exclude entries that matched nothing in this scan."""
+    keys = [f"ignore[{i}]" for i in range(ignores)] + pipeline.allowlist.entry_keys()
+    unused = [k for k in keys if not stats.used[k]]
     return unused + [f"exclude[{i}]" for i, hits in enumerate(excluder.hits) if not hits]

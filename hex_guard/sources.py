@@ -10,11 +10,15 @@ import codecs
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from hex_guard.errors import GitError, InputError
 from hex_guard.git import repo_root
-from hex_guard.records import Fragment, Skip, SkipReason, Target
+from hex_guard.records import Found, Fragment, Outcome, Plan, Skip, SkipReason, Target, Unit
+
+if TYPE_CHECKING:
+    from hex_guard.scan import Scope
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 BINARY_SNIFF = 8192
@@ -160,3 +164,42 @@ def fragment_from_bytes(
             return Skip(display_path, SkipReason.BINARY)
         data = decoded
     return Fragment(repo_path, display_path, data)
+
+
+# Below this many files a process pool costs more than it saves (a hook run stays serial).
+PARALLEL_MIN_FILES = 400
+
+
+class Paths:
+    """Source: the files and directories the user named (`hex-guard scan PATH...`).
+
+    In a git work tree a directory means the files git tracks plus untracked ones it does not
+    ignore; outside git every file below it but `.git/`.
+    """
+
+    def __init__(self, paths: Sequence[str], cwd: str | None = None) -> None:
+        self.paths = tuple(paths)
+        self.cwd = cwd if cwd is not None else os.getcwd()
+
+    def plan(self, scope: Scope) -> Plan:
+        targets = [t for t in collect(self.paths, self.cwd) if not scope.excluded(t.fs_path)]
+        large = len(targets) >= PARALLEL_MIN_FILES
+        count = scope.jobs * 8 if large else 1
+        return Plan(_chunks(targets, count), large=large, parallel=large)
+
+    def read(self, batch: list[Target], max_size: int) -> Iterator[Unit | Skip]:
+        for target in batch:
+            loaded = load(target, max_size)
+            if isinstance(loaded, Fragment):
+                yield Unit(loaded, target.fs_path)
+            elif loaded is not None:
+                yield loaded
+
+    def finish(self, found: list[Found], scope: Scope) -> Outcome:
+        return Outcome([finding for _, finding in found])
+
+
+def _chunks(targets: Sequence[Target], count: int) -> list[list[Target]]:
+    """`count` interleaved chunks: neighbouring files (often alike in size) go to different
+    workers, which balances the cores without a stat() per file in the parent."""
+    return [list(targets[i::count]) for i in range(min(count, len(targets)))]

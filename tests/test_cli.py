@@ -249,6 +249,7 @@ def test_outside_git_walks_everything_but_dot_git(
 
 def test_parallel_scan_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from hex_guard import scan as scan_module
+    from hex_guard import sources
     from hex_guard.config import Config
 
     for i in range(80):
@@ -256,9 +257,9 @@ def test_parallel_scan_matches_serial(tmp_path: Path, monkeypatch: pytest.Monkey
             tmp_path / f"f{i:03}.txt", ("filler line\n" * 20) + (f"{TOKEN}\n" if i % 7 == 0 else "")
         )
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(scan_module, "PARALLEL_MIN_FILES", 1)
-    parallel = scan_module.run(["."], Config(base_dir=str(tmp_path)), jobs=2)
-    serial = scan_module.run(["."], Config(base_dir=str(tmp_path)), jobs=1)
+    monkeypatch.setattr(sources, "PARALLEL_MIN_FILES", 1)
+    parallel = scan_module.run(sources.Paths(["."]), Config(base_dir=str(tmp_path)), jobs=2)
+    serial = scan_module.run(sources.Paths(["."]), Config(base_dir=str(tmp_path)), jobs=1)
     assert parallel.findings == serial.findings and len(serial.findings) == 12
     assert parallel.stats.files_scanned == serial.stats.files_scanned == 80
 

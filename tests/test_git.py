@@ -243,7 +243,7 @@ def test_history_serial_and_parallel_agree(
         commit(
             repo, f"c{i}", {f"f{i % 7}.txt": f"line {i}\n" + (f"{TOKEN}\n" if i % 10 == 3 else "")}
         )
-    monkeypatch.setattr(history._Dispatcher, "RUN", 4)
+    monkeypatch.setattr(history.History, "RUN", 4)
     serial = run_json(repo, monkeypatch, capsys, "history", "-j", "1")[1]["findings"]
     parallel = run_json(repo, monkeypatch, capsys, "history", "-j", "2")[1]["findings"]
     assert serial == parallel and len(serial) == 1 and serial[0]["commits_count"] == 3

@@ -24,6 +24,7 @@ from hex_guard.config import Config
 from hex_guard.main import main
 from hex_guard.report import FORMATS, ReportOptions, renderer
 from hex_guard.scan import ScanResult, run
+from hex_guard.sources import Paths
 from tests.conftest import REPO_ROOT, git, write
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -33,7 +34,7 @@ TOKEN = "hxtw_" + "0123456789abcdef" * 6
 
 def demo_result(monkeypatch: pytest.MonkeyPatch) -> ScanResult:
     monkeypatch.chdir(REPO_ROOT / "fixtures")
-    result = run(["demo-data-repo"], Config(base_dir=str(REPO_ROOT / "fixtures")))
+    result = run(Paths(["demo-data-repo"]), Config(base_dir=str(REPO_ROOT / "fixtures")))
     # Timing is the one non-deterministic field.
     return dataclasses.replace(result, stats=dataclasses.replace(result.stats, duration_s=0.0))
 
@@ -206,7 +207,7 @@ def test_no_report_contains_a_secret_unless_asked(body: str, password: str) -> N
         cwd = os.getcwd()
         os.chdir(directory)
         try:
-            result = run(["leak.py"], Config(base_dir=directory))
+            result = run(Paths(["leak.py"]), Config(base_dir=directory))
         finally:
             os.chdir(cwd)
     assert {f.rule_id for f in result.findings} == {"hex-api-token", "db-uri-password"}

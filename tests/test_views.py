@@ -14,6 +14,7 @@ from hex_guard.config import Config
 from hex_guard.detect import Fragment
 from hex_guard.main import main
 from hex_guard.scan import run
+from hex_guard.sources import Paths
 from hex_guard.views import JStr, parse_with_positions, raw_index
 from tests.conftest import REPO_ROOT, write
 
@@ -196,7 +197,7 @@ def test_plain_files_get_no_extra_views() -> None:
 
 def test_notebook_scan_of_the_demo_repo_matches_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(DEMO)
-    result = run(["notebooks"], Config(base_dir=str(DEMO)))
+    result = run(Paths(["notebooks"]), Config(base_dir=str(DEMO)))
     assert {f.cell and f.cell.number for f in result.findings} == {1, 2, 3}
 
 

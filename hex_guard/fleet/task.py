@@ -71,10 +71,11 @@ def scan_repository(
 ) -> tuple[ScanResult, frozenset[str]]:
     """The history scan of every ref, and the blob ids it scanned. The one place the fleet
     meets the history source."""
-    from hex_guard import history
+    from hex_guard import history, scan
 
-    result = history.run(["--all"], config, root, jobs=1)
-    return result, frozenset()
+    source = history.History(["--all"], root, skip_blobs=skip_blobs)
+    result = scan.run(source, config, 1)
+    return result, result.blobs
 
 
 def _outcome(

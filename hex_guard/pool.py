@@ -1,0 +1,136 @@
+"""Executors: how `scan.run` maps its batch function over a source's batches.
+
+Two implementations, chosen once per run: `in_process` (one job, or a source too small to be
+worth a fork) and `process_pool`. The pool hands each worker its function as a process argument
+(inherited by fork, pickled by spawn), so no module-global worker state exists; results come
+back in batch order whatever the number of workers, so a scan's answer cannot depend on -j.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
+
+from hex_guard.errors import HexGuardError
+
+B = TypeVar("B")
+R = TypeVar("R")
+
+# Seconds between checks that every worker is still alive while waiting for a result.
+_POLL = 0.5
+
+
+def in_process(work: Callable[[B], R], batches: Iterable[B]) -> Iterator[R]:
+    """Each batch scanned here, in order, as the source produces it."""
+    for batch in batches:
+        yield work(batch)
+
+
+class WorkerDied(HexGuardError):
+    """A worker process ended without answering (killed, out of memory)."""
+
+    exit_code = 3
+
+
+def _worker(work: Callable[[Any], Any], tasks: Any, results: Any) -> None:
+    for index, batch in iter(tasks.get, None):
+        try:
+            results.put((index, True, work(batch)))
+        except BaseException as exc:  # handed to the parent, which re-raises it
+            results.put((index, False, _picklable(exc)))
+            return
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    import pickle
+
+    try:
+        pickle.dumps(exc)
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__} in a worker process")
+    return exc
+
+
+class _Pool(Generic[B, R]):
+    def __init__(self, work: Callable[[B], R], jobs: int) -> None:
+        import multiprocessing
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        context: Any = multiprocessing.get_context(method)
+        # A Queue (not SimpleQueue): its feeder thread means putting a batch never blocks the
+        # source, which may be parsing git's output meanwhile.
+        self.tasks: Any = context.Queue()
+        self.results: Any = context.Queue()
+        self.workers = [
+            context.Process(target=_worker, args=(work, self.tasks, self.results), daemon=True)
+            for _ in range(jobs)
+        ]
+        for worker in self.workers:
+            worker.start()
+        self.done: dict[int, R] = {}
+
+    def _take(self, block: bool) -> bool:
+        """Receive one result; False when none came (non-blocking) in time."""
+        import queue
+
+        try:
+            index, ok, value = self.results.get(block, _POLL if block else None)
+        except queue.Empty:
+            if block:
+                self._check_alive()
+            return False
+        if not ok:
+            raise value
+        self.done[index] = value
+        return True
+
+    def _check_alive(self) -> None:
+        for worker in self.workers:
+            if worker.exitcode not in (None, 0):
+                raise WorkerDied(f"a worker process died (exit code {worker.exitcode})")
+
+    def map(self, batches: Iterable[B]) -> Iterator[R]:
+        sent = 0
+        emitted = 0
+        for batch in batches:
+            self.tasks.put((sent, batch))
+            sent += 1
+            # Take what is ready while the source is still producing (history streams batches
+            # while git log walks), so workers never block on a full result pipe.
+            while self._take(block=False):
+                pass
+            while emitted in self.done:
+                yield self.done.pop(emitted)
+                emitted += 1
+        for _ in self.workers:
+            self.tasks.put(None)
+        while emitted < sent:
+            while emitted not in self.done:
+                self._take(block=True)
+            yield self.done.pop(emitted)
+            emitted += 1
+
+    def close(self, failed: bool) -> None:
+        if failed:
+            for worker in self.workers:
+                worker.terminate()
+            # Batches nobody will read must not keep the feeder thread (and us) waiting.
+            self.tasks.cancel_join_thread()
+        for worker in self.workers:
+            worker.join()
+            worker.close()
+        for channel in (self.tasks, self.results):
+            channel.close()
+            channel.join_thread()
+
+
+def process_pool(work: Callable[[B], R], batches: Iterable[B], jobs: int) -> Iterator[R]:
+    """Each batch scanned by one of `jobs` worker processes; results in batch order."""
+    pool: _Pool[B, R] = _Pool(work, jobs)
+    failed = True
+    try:
+        yield from pool.map(batches)
+        failed = False
+    finally:
+        pool.close(failed)
