@@ -1,8 +1,12 @@
 """The shared placeholder filter: values that look like a slot for a secret, not a secret.
 
-Every rule runs it on its captured secret (DOMAIN.md §5). Whole-value word matching, not substring
-matching, except for a few markers no real secret contains: secretlint PR #1118 is the false
-negative that substring matching on short words (`pass` in `secur3Pass`) caused.
+Every rule runs it on its captured secret (DOMAIN.md §5). A stock word is judged as a whole value,
+or as a whole value modulo the usual alterations (`password1`, `p@ssw0rd!`, `pa$$word`,
+`pass+word`, `%2B`-encoded), never as a substring of a random one: secretlint PR #1118 is the
+false negative that substring matching on short words (`pass` in `secur3Pass`) caused, and
+issue 9's fuzzing found the same for `fake`/`dummy` inside random tokens. A value with no digit
+is not a placeholder for that reason alone: letters-only random strings and `word-word-word`
+passphrases are secrets.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from urllib.parse import unquote
 
 from hex_guard.lazyre import lazy
 
 _INTERPOLATION = lazy(
     r"""
-      \$\{ | \$\( | \{\{ | \}\}                 # ${X}  $(cmd)  {{ x }}
-    | ^\$[A-Za-z_]                              # $VAR
+      \$\{ | \$\( | \{\{ | \}\} | \#\{ | <% | %>  # ${X} $(cmd) {{ x }} #{ruby} <%= erb %>
+    | \$[A-Z_][A-Z0-9_]{2,}(?![A-Za-z0-9])      # a $UPPER_VAR fragment anywhere in the value
+    | ^\$(?:[a-z_][a-z0-9_]*|[A-Z_][A-Z0-9_]*)$ # $var, $VAR (not `$ecretP4ss`: mixed case)
     | %\([A-Za-z_][A-Za-z0-9_]*\)[sdr]          # %(password)s
     | ^%[A-Za-z_][A-Za-z0-9_]*%$                # %VAR%
     | ^<[^<>]*>$ | ^\[[^\[\]]*\]$              # <x>  [x]
@@ -28,9 +34,16 @@ _INTERPOLATION = lazy(
     re.VERBOSE,
 )
 
+# References a quoted value can still hold: an environment variable's name, an attribute path,
+# a call (`getpass()`).
+_REFERENCE = lazy(
+    r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z_][a-z0-9_]{0,40}(?:\.[A-Za-z_][A-Za-z0-9_]{0,40})+"
+    r"|[A-Za-z_][\w.]{0,80}\(.*)$"
+)
+
 _MASK = lazy(r"^[*xX.#•_\- ]{3,}$|\.\.\.$|…$|\*{3,}|[xX]{4,}")
 
-# Compared against the whole value, lower-cased, with separators removed.
+# Compared against the whole value, lower-cased, de-leeted, with separators removed.
 _WORDS = frozenset(
     [
         "password",
@@ -94,30 +107,99 @@ _WORDS = frozenset(
         "blank",
         "tiger",
         "scott",
+        "hunter",
+        "guest",
+        "demo",
+        "welcome",
+        "abc",
+        "abcd",
+        "abcdef",
+        "key",
+        "mock",
+        "stub",
+        "xxx",
+    ]
+)
+# Words that name a slot (`your_db_password_here`): a value made only of these and at least one
+# stock word is a placeholder; one real word among them (a passphrase) makes it a secret.
+_SLOT_WORDS = _WORDS | frozenset(
+    [
+        "my",
+        "your",
+        "the",
+        "a",
+        "new",
+        "old",
+        "real",
+        "here",
+        "goes",
+        "put",
+        "insert",
+        "enter",
+        "replace",
+        "with",
+        "change",
+        "me",
+        "db",
+        "database",
+        "api",
+        "access",
+        "auth",
+        "app",
+        "client",
+        "service",
+        "account",
+        "private",
+        "public",
+        "field",
+        "prod",
+        "production",
+        "dev",
+        "local",
+        "staging",
+        "super",
+        "some",
+        "random",
+        "long",
+        "strong",
+        "secure",
+        "s3cr3t",
+        "of",
+        "for",
+        "to",
+        "and",
+        "is",
+        "it",
+        "this",
+        "that",
+        "name",
+        "id",
+        "x",
     ]
 )
 
-_MARKERS = (
+# Markers long enough that a random token never holds one by chance: matched as substrings.
+_LONG_MARKERS = (
     "example",
     "placeholder",
     "redacted",
     "changeme",
     "change_me",
-    "your_",
-    "your-",
     "yourpass",
-    "dummy",
     "notreal",
     "not_a_real",
     "not-a-real",
     "replace_me",
     "replace-me",
     "insert_",
-    "fake",
+    "your_",
+    "your-",
 )
-
-_IDENTIFIER = lazy(r"^[A-Za-z_.\-]+$")
-_SEPARATORS = lazy(r"[\s_\-.]")
+_SEPARATORS = lazy(r"[\s_\-.+\\]")
+_WORD_SPLIT = lazy(r"[A-Z]?[a-z0-9@$!|]+|[A-Z0-9@$!|]+(?![a-z])")
+_TRAILING = lazy(r"[\d!?.*#@$%^&_+\-~]+$")
+_LEET_I = str.maketrans("@4310$5!7|", "aaeiossitl")
+_LEET_L = str.maketrans("@4310$5!7|", "aaeloss1tl")
 
 
 def shannon_entropy(value: str) -> float:
@@ -130,29 +212,74 @@ def shannon_entropy(value: str) -> float:
 
 
 def _is_sequential(value: str) -> bool:
+    """`abcdef…`, `12345`, `zyxw`: a whole value, or a run of 13, that counts up or down."""
     if len(value) < 5:
         return False
     steps = [ord(b) - ord(a) for a, b in zip(value, value[1:])]
-    return all(s == 1 for s in steps) or all(s == -1 for s in steps)
+    if all(s == 1 for s in steps) or all(s == -1 for s in steps):
+        return True
+    run = longest = 0
+    for a, b in zip(steps, steps[1:]):
+        run = run + 1 if a == b and a in (1, -1) else 0
+        longest = max(longest, run)
+    return longest >= 11
 
 
 def _is_low_entropy(value: str) -> bool:
     return len(set(value)) <= 2 or (len(value) >= 8 and shannon_entropy(value) < 1.5)
 
 
+def _forms(word: str) -> set[str]:
+    """A word lower-cased, without a trailing run of digits/punctuation, and de-leeted."""
+    lowered = word.lower()
+    stems = {lowered, _TRAILING.sub("", lowered)}
+    return {f for s in stems for f in (s, s.translate(_LEET_I), s.translate(_LEET_L)) if f}
+
+
+def _is_stock_word(value: str) -> bool:
+    """`password`, `Password1`, `p@ssw0rd!`, `pa$$word`, `pass+word`, `s3cr3t`."""
+    joined = _SEPARATORS.sub("", value)
+    return any(_SEPARATORS.sub("", f) in _WORDS for f in _forms(joined))
+
+
+def _words(value: str) -> list[str]:
+    """The value's words: split on separators and camelCase humps."""
+    return [w for part in _SEPARATORS.split(value) for w in _WORD_SPLIT.findall(part)]
+
+
+def _is_slot_phrase(value: str) -> bool:
+    words = _words(value)
+    if len(words) < 2:
+        return False
+    stock = [w for w in words if _forms(w) & _WORDS]
+    return bool(stock) and all(
+        _forms(w) & _SLOT_WORDS or not _TRAILING.sub("", w.lower()) for w in words
+    )
+
+
+def _has_marker(lowered: str) -> bool:
+    return any(marker in lowered for marker in _LONG_MARKERS)
+
+
 def is_placeholder(value: str) -> bool:
-    """True when `value` is a template slot, a mask, a stock word or too regular to be a secret."""
+    """True when `value` is a template slot, a reference, a mask, a stock word (altered or not)
+    or too regular to be a secret."""
     value = value.strip().strip("\"'`")
     if not value:
         return True
+    if "%" in value:
+        decoded = unquote(value)
+        if decoded != value and is_placeholder(decoded):
+            return True
     lowered = value.lower()
     return (
         _INTERPOLATION.search(value) is not None
+        or _REFERENCE.match(value) is not None
         or _MASK.search(value) is not None
-        or _SEPARATORS.sub("", lowered) in _WORDS
+        or _is_stock_word(value)
         or lowered.startswith(("your", "my_", "my-"))
-        or any(marker in lowered for marker in _MARKERS)
-        or _IDENTIFIER.match(value) is not None
+        or _has_marker(lowered)
+        or _is_slot_phrase(value)
         or _is_sequential(value)
         or _is_low_entropy(value)
     )

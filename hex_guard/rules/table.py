@@ -1,128 +1,24 @@
-"""Built-in detection rules: data, their keyword gates, and their own example strings.
+"""The built-in rule table: connection strings, keys, Hex and Databricks tokens, .env files.
 
 Patterns run on bytes (a file is never decoded unless it holds a finding) and are compiled lazily:
 a hook run compiles only the rules whose keywords appear in the staged files. Every pattern is
 bounded (no nested unbounded repetition), which is why built-in rules use the stdlib `re`.
-
-Examples are assembled at import time from deterministic fake material, so this file holds no
-secret-shaped literal and the repository passes its own scan.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import IntEnum
-from functools import cached_property
-from typing import cast
 
 from hex_guard.lazyre import lazy
-from hex_guard.placeholder import is_placeholder, shannon_entropy
-
-
-class Severity(IntEnum):
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-    def __str__(self) -> str:
-        return self.name.lower()
-
-
-Validator = Callable[[bytes, "re.Match[bytes]"], bool]
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    description: str
-    severity: Severity
-    pattern: str
-    keywords: tuple[str, ...] = ()
-    hint: str = "Rotate the credential, then load it from the environment or a secrets manager."
-    # Only files whose repo-relative POSIX path matches run this rule (None: every file).
-    paths: str | None = None
-    # The rule may span lines, so it runs over the whole fragment instead of the keyword's line.
-    multiline: bool = False
-    # Optional Hyperscan regex, tighter than the keywords, that every match contains.
-    gate: str | None = None
-    # Higher wins when two findings cover the same secret (the more specific rule).
-    priority: int = 50
-    # Leading characters of the secret that are safe to show: a fixed prefix is not secret.
-    reveal_prefix: int = 0
-    min_entropy: float = 0.0
-    # (secret prefix, severity) pairs that override `severity`, first match wins.
-    severity_by_prefix: tuple[tuple[str, Severity], ...] = ()
-    check_placeholder: bool = True
-    # From [[tool.hex-guard.rules]]: compiled with `regex`, every match time-bounded.
-    user_defined: bool = False
-    validate: Validator | None = field(default=None, compare=False)
-    examples: tuple[str, ...] = field(default=(), compare=False)
-    counter_examples: tuple[str, ...] = field(default=(), compare=False)
-    # Only the examples' matching needs a path, for path-scoped rules.
-    example_path: str = "example.txt"
-
-    @cached_property
-    def regex(self) -> re.Pattern[bytes]:
-        if self.user_defined:
-            import regex  # only when a config defines rules: it costs every run ~5 ms to import
-
-            return cast("re.Pattern[bytes]", regex.compile(self.pattern.encode()))
-        return re.compile(self.pattern.encode())
-
-    @cached_property
-    def path_regex(self) -> re.Pattern[str] | None:
-        return re.compile(self.paths) if self.paths else None
-
-    def severity_of(self, secret: str) -> Severity:
-        for prefix, severity in self.severity_by_prefix:
-            if secret.startswith(prefix):
-                return severity
-        return self.severity
-
-    def applies_to(self, path: str) -> bool:
-        return self.path_regex is None or self.path_regex.search(path) is not None
-
-
-# --- deterministic fake material for examples -------------------------------------------------
-
-_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-
-def _fake(seed: str, n: int, alphabet: str = _B62) -> str:
-    """Deterministic filler: FNV-1a of the seed drives a 64-bit LCG (no imports at start-up)."""
-    state = 0xCBF29CE484222325
-    for byte in seed.encode():
-        state = ((state ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    out = []
-    for _ in range(n):
-        state = (state * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
-        out.append(alphabet[(state >> 33) % len(alphabet)])
-    return "".join(out)
-
-
-def _hex(seed: str, n: int) -> str:
-    return _fake(seed, n, "0123456789abcdef")
-
-
-def _pw(seed: str) -> str:
-    """A password with the classes a real one has: upper, lower, digit, symbol."""
-    return _fake(seed, 5) + "7#" + _fake(seed + "b", 4) + "q9"
-
-
-def _pem(kind: str, seed: str, sep: str = "\n") -> str:
-    body = sep.join(_fake(seed + str(i), 64, _B62 + "+/") for i in range(4))
-    label = f"{kind} PRIVATE KEY" if kind else "PRIVATE KEY"
-    return f"-----BEGIN {label}-----{sep}{body}{sep}-----END {label}-----"
-
-
-def _jwt(seed: str) -> str:
-    return (
-        "eyJ" + _fake(seed, 33) + "." + "eyJ" + _fake(seed + "p", 40) + "." + _fake(seed + "s", 43)
-    )
-
+from hex_guard.placeholder import shannon_entropy
+from hex_guard.rules import validators as v
+from hex_guard.rules.fake import fake as _fake
+from hex_guard.rules.fake import hexs as _hex
+from hex_guard.rules.fake import jwt as _jwt
+from hex_guard.rules.fake import pem as _pem
+from hex_guard.rules.fake import pw as _pw
+from hex_guard.rules.model import Rule, Severity
+from hex_guard.rules.vocab import DB_SCHEMES, alternation, key_is_secret, minimal_keywords
 
 _HXTW = "hxtw_" + _hex("hxtw", 96)
 _HXTP = "hxtp_" + _hex("hxtp", 96)
@@ -135,199 +31,11 @@ _Q = r"""(?:\\?["'])"""
 # Where a bare value ends.
 _END = r"""(?=$|[\s"'`,;)}\]#\\])"""
 
-_LOOPBACK = lazy(r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|host\.docker\.internal)$")
-_DEV_HOSTS = frozenset(
-    {
-        "db",
-        "database",
-        "postgres",
-        "postgresql",
-        "mysql",
-        "mariadb",
-        "redis",
-        "mongo",
-        "mongodb",
-        "clickhouse",
-        "trino",
-        "presto",
-        "rabbitmq",
-        "airflow",
-        "warehouse",
-    }
-)
-
-
-def _secret(m: re.Match[bytes]) -> str:
-    return m.group("secret").decode("utf-8", "replace")
-
-
-def _uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
-    """Drop templated URIs and local-dev defaults such as `postgres:postgres@localhost`."""
-    from urllib.parse import unquote
-
-    user = unquote(m.group("user").decode("utf-8", "replace"))
-    password = unquote(_secret(m))
-    host = (
-        m.group("host").decode("utf-8", "replace").lower().split(":")[0] if m.group("host") else ""
-    )
-    if is_placeholder(password) or "{" in user or "$" in user[:1]:
-        return False
-    dev_host = bool(_LOOPBACK.match(host)) or host in _DEV_HOSTS or host == user.lower()
-    return not (dev_host and user == password)
-
-
-def _context_line(data: bytes, m: re.Match[bytes]) -> bytes:
-    start = data.rfind(b"\n", 0, m.start()) + 1
-    end = data.find(b"\n", m.end())
-    return data[start : end if end != -1 else len(data)]
-
-
-_ODBC_CONTEXT = lazy(
-    rb"(?i)\b(?:server|data source|address|addr|host|hostname|driver|dsn|database|initial catalog|"
-    rb"uid|user id|dbq)\s*="
-)
-
-
-# Two `key=value` pairs joined by `;`: what makes a string ODBC-shaped, not a trailing `;`.
-_ODBC_PAIRS = lazy(rb"=[^;\n]*;[ \t]*[A-Za-z][\w ]{0,30}=")
-
-
-def _odbc_context(data: bytes, m: re.Match[bytes]) -> bool:
-    line = _context_line(data, m)
-    return _ODBC_PAIRS.search(line) is not None and _ODBC_CONTEXT.search(line) is not None
-
-
-_LIBPQ_CONTEXT = lazy(rb"(?i)(?:^|[\s'\"])(?:host|hostaddr)\s*=\s*\S")
-_LIBPQ_USER = lazy(rb"(?i)(?:^|[\s'\"])(?:user|dbname)\s*=\s*\S")
-
-
-def _libpq_context(data: bytes, m: re.Match[bytes]) -> bool:
-    line = _context_line(data, m)
-    return _LIBPQ_CONTEXT.search(line) is not None and _LIBPQ_USER.search(line) is not None
-
-
-_CALL_NAME = lazy(rb"([A-Za-z_][A-Za-z0-9_.]*)\s*$")
-_DB_CALLS = lazy(
-    rb"(?i)(?:^|\.)(?:connect|create_engine|create_async_engine|connection|client|engine|session|"
-    rb"sql\.connect|dbapi|pool|database|conn)$"
-)
-_TOKEN_KEYS = frozenset({b"token", b"access_token", b"api_key", b"apikey"})
-
-
-def _enclosing_call(data: bytes, pos: int, limit: int = 2048) -> bytes | None:
-    """Name of the call whose parentheses contain `pos`, looking back at most `limit` bytes."""
-    depth = 0
-    lo = max(0, pos - limit)
-    for i in range(pos - 1, lo - 1, -1):
-        c = data[i]
-        if c == 0x29:  # )
-            depth += 1
-        elif c == 0x28:  # (
-            if depth == 0:
-                name = _CALL_NAME.search(data, max(0, i - 80), i)
-                return name.group(1) if name else None
-            depth -= 1
-    return None
-
-
-def _driver_call(data: bytes, m: re.Match[bytes]) -> bool:
-    call = _enclosing_call(data, m.start())
-    if call is None:
-        return False
-    if m.group("key").lower() in _TOKEN_KEYS:
-        return _DB_CALLS.search(call) is not None
-    return True
-
-
-_SA_TYPE = lazy(rb"""\btype(?:\\?["'])?\s*:\s*(?:\\?["'])?service_account\b""")
-
-
-def _service_account(data: bytes, m: re.Match[bytes]) -> bool:
-    return _SA_TYPE.search(data) is not None
-
-
-_PEM_NOISE = lazy(rb"\\[nr]|\s|Proc-Type:[^\n\\]*|DEK-Info:[^\n\\]*")
-
-
-def _pem_has_body(data: bytes, m: re.Match[bytes]) -> bool:
-    """A stub (`MIIEv...`) or a run of one character is documentation, not a key."""
-    block = m.group("secret")
-    body = _PEM_NOISE.sub(b"", block[block.find(b"-----", 10) + 5 : block.rfind(b"-----END")])
-    return len(body) >= 64 and shannon_entropy(body.decode("ascii", "replace")) >= 4.5
-
-
-# --- dotenv files ------------------------------------------------------------------------------
-
-_SECRET_KEY_PARTS = frozenset(
-    [
-        "PASSWORD",
-        "PASSWD",
-        "PWD",
-        "PASS",
-        "PASSPHRASE",
-        "SECRET",
-        "SECRETS",
-        "TOKEN",
-        "TOKENS",
-        "KEY",
-        "APIKEY",
-        "AUTH",
-        "CREDENTIAL",
-        "CREDENTIALS",
-        "CREDS",
-        "PRIVATE",
-        "DSN",
-        "SALT",
-        "SIGNATURE",
-        "COOKIE",
-        "PAT",
-    ]
-)
-_NON_SECRET_KEY_PARTS = frozenset(
-    [
-        "URL",
-        "URI",
-        "HOST",
-        "HOSTNAME",
-        "PORT",
-        "USER",
-        "USERNAME",
-        "NAME",
-        "ID",
-        "FILE",
-        "PATH",
-        "DIR",
-        "REGION",
-        "ENDPOINT",
-        "EXPIRY",
-        "TTL",
-        "TIMEOUT",
-        "LENGTH",
-        "ALGORITHM",
-        "ALG",
-        "TYPE",
-        "VERSION",
-        "ENABLED",
-        "MODE",
-        "FORMAT",
-        "ISSUER",
-        "AUDIENCE",
-        "SCOPE",
-        "HEADER",
-        "LOCATION",
-        "FINGERPRINT",
-    ]
-)
+_SNAKE_NAME = lazy(rb"^[a-z]+(?:_[a-z]+)+$")
 _NON_SECRET_VALUE = lazy(
     r"(?i)^(?:true|false|yes|no|on|off|\d+(?:\.\d+)*|[a-z]+://[^@\s]*|[./~][^\s]*|"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
-
-
-def _dotenv_key_is_secret(key: bytes) -> bool:
-    parts = re.split(r"[_.\-]", key.decode("ascii", "replace").upper())
-    return parts[-1] not in _NON_SECRET_KEY_PARTS and any(p in _SECRET_KEY_PARTS for p in parts)
-
 
 _TOKEN_CHARS = lazy(r"^[A-Za-z0-9+/=_\-.~]{20,}$")
 
@@ -343,16 +51,26 @@ def _dotenv_value_is_random(value: str) -> bool:
 
 
 def _dotenv_secret(data: bytes, m: re.Match[bytes]) -> bool:
-    value = _secret(m)
+    value = v.secret_of(m)
     if _NON_SECRET_VALUE.match(value) or len(value) < 6:
         return False
-    return _dotenv_key_is_secret(m.group("key")) or _dotenv_value_is_random(value)
+    return key_is_secret(m.group("key").decode("ascii", "replace")) or _dotenv_value_is_random(
+        value
+    )
 
 
 # A `KEY=value` line of a dotenv file (or of decoded Kubernetes Secret data).
+# A `KEY=value` line of a dotenv file (or of decoded Kubernetes Secret data). A quoted value is
+# one greedy run up to its closing quote; a bare value is whitespace-separated words, a word that
+# starts with `#` after a space beginning the comment. No part can match the same bytes two ways,
+# so a failed line costs one pass (the lazy `{0,2047}?` form re-read the rest of the line for
+# every character it grew: quadratic on lines near the cap, issue 10 item 11).
 _KEY_VALUE_LINE = (
     r"(?m)^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,127})[ \t]*=[ \t]*"
-    r"(?P<q>[\"']?)(?P<secret>[^\s\"'#][^\n\"']{0,2047}?)(?P=q)[ \t]*(?:[ \t]#[^\n]*)?\r?$"
+    r"(?P<q>[\"'])?"
+    r"(?P<secret>(?(q)[^\s\"'#][^\n\"']{0,2047}|[^\s\"'#][^\s\"']{0,2047}"
+    r"(?:[ \t]+[^\s\"'#][^\s\"']{0,2047}){0,64}))"
+    r"(?(q)(?P=q))[ \t]*(?:#[^\n]*)?\r?$"
 )
 
 # Decoded Kubernetes Secret data is scanned under this path suffix (see views.py).
@@ -368,49 +86,12 @@ DOTENV_PATHS = (
     + r"$)[^/]+)?|\.envrc|(?!(?:example|sample|template)\.env$)[^/]+\.env)$"
 )
 
-_URI_KEYWORDS = (
-    "postgres",
-    "pgsql",
-    "psql",
-    "mysql",
-    "mariadb",
-    "mssql",
-    "sqlserver",
-    "redshift",
-    "snowflake",
-    "clickhouse",
-    "trino",
-    "presto",
-    "databricks",
-    "athena",
-    "dremio",
-    "db2",
-    "ibm_db",
-    "oracle",
-    "cockroach",
-    "mongodb",
-    "redis",
-    "amqp",
-    "duckdb",
-    "vertica",
-    "teradata",
-    "hive",
-    "impala",
-    "singlestore",
-    "sybase",
-    "firebird",
-    "neo4j",
-    "couchbase",
-    "cassandra",
-    "exasol",
-    "hana",
-    "starrocks",
-    "doris",
-    "motherduck",
-)
+# Pattern, keywords and gate of the URI rule all come from DB_SCHEMES.
+_URI_KEYWORDS = minimal_keywords(s.split("+")[0] for s in DB_SCHEMES)
 # Every URI match has its scheme right before `://`.
 # (Unbounded: a {0,40} bound here halves Hyperscan's throughput, for the same hits.)
 _URI_GATE = "(?:" + "|".join(_URI_KEYWORDS) + r")[a-z0-9_+.\-]*://"
+_URI_SCHEME = alternation(DB_SCHEMES)
 
 # dotenv files and decoded Kubernetes Secret data are judged alike, one KEY=value per line.
 _KEY_VALUE_EXAMPLES = (
@@ -434,7 +115,7 @@ _KEY_VALUE_COUNTER_EXAMPLES = (
 _PWA = _pw("uri-a")
 _PWB = _pw("uri-b")
 
-RULES: tuple[Rule, ...] = (
+TABLE: tuple[Rule, ...] = (
     Rule(
         id="hex-api-token",
         description="Hex API token (hxtw_ workspace or hxtp_ personal access token)",
@@ -471,6 +152,8 @@ RULES: tuple[Rule, ...] = (
         priority=90,
         reveal_prefix=10,
         min_entropy=3.0,
+        # A snake_case identifier after the prefix is a variable name, not a token body.
+        validate=lambda data, m: _SNAKE_NAME.match(m.group("secret")[10:]) is None,
         examples=(
             f"HEX_API_TOKEN=hex_token_{_fake('hex_token', 28)}",
             f'token = "hex_token_{_fake("hex_token2", 32)}"',
@@ -518,21 +201,20 @@ RULES: tuple[Rule, ...] = (
         description="Database connection URI with an embedded password",
         severity=Severity.HIGH,
         pattern=(
-            r"(?i)(?<![A-Za-z0-9+.\-])(?P<scheme>(?:postgres(?:ql)?|pgsql|psql|mysql|mariadb|mssql|"
-            r"sqlserver|redshift|snowflake|clickhouse(?:db)?|trino|presto|databricks|awsathena|"
-            r"athena|dremio|db2|ibm_db_sa|oracle|cockroachdb|mongodb(?:\+srv)?|rediss?|amqps?|duckdb|"
-            r"vertica|teradata(?:sql)?|hive|impala|singlestoredb|sybase|firebird|neo4j(?:\+s)?|"
-            r"couchbase|cassandra|exasol|hana|starrocks|doris|motherduck)(?:\+[a-z0-9_]+)?)://"
+            r"(?i)(?<![A-Za-z0-9+.\-])(?P<scheme>" + _URI_SCHEME + r"(?:\+[a-z0-9_]+)?)://"
             r"(?P<user>[^\s:@/\"'`<>]{0,256}):(?P<secret>[^\s/?\"'`<>]{1,256})@"
-            r"(?P<host>\[[0-9A-Fa-f:.]+\](?::\d+)?|[A-Za-z0-9.\-_%]+(?::\d+)?)"
+            # A host, or an f-string/format slot standing for one: the password may still be a
+            # literal (`f"postgresql://{user}:Pw@{host}/db"`).
+            r"(?P<host>\[[0-9A-Fa-f:.]+\](?::\d+)?|(?:[A-Za-z0-9.\-_%]|\{[A-Za-z_][\w.]{0,64}\}){1,256}"
+            r"(?::(?:\d+|\{[A-Za-z_][\w.]{0,64}\}))?)"
         ),
         keywords=_URI_KEYWORDS,
         gate=_URI_GATE,
         hint="Rotate the database password, then build the URI from environment variables or "
         "a Hex data connection.",
         priority=70,
-        check_placeholder=False,  # _uri_is_real runs it on the percent-decoded password
-        validate=_uri_is_real,
+        check_placeholder=False,  # v.uri_is_real runs it on the percent-decoded password
+        validate=v.uri_is_real,
         examples=(
             f"postgresql+psycopg2://analytics:{_PWA}@db.prod.acme.io:5432/warehouse",
             f"DATABASE_URL=mysql://etl:{_PWB}@10.0.3.7:3306/dw",
@@ -590,7 +272,7 @@ RULES: tuple[Rule, ...] = (
         gate=r"(?:password|pwd)[ \t]*=",
         hint="Rotate the password; use integrated authentication or read it from the environment.",
         priority=72,
-        validate=_odbc_context,
+        validate=v.odbc_context,
         examples=(
             "Driver={ODBC Driver 18 for SQL Server};Server=tcp:acme.database.windows.net,1433;"
             f"Database=dw;Uid=hex;Pwd={_pw('o1')};Encrypt=yes;",
@@ -613,7 +295,7 @@ RULES: tuple[Rule, ...] = (
         gate=r"password[ \t]*=",
         hint="Rotate the password; use a .pgpass file outside the repository or PGPASSWORD.",
         priority=71,
-        validate=_libpq_context,
+        validate=v.libpq_context,
         examples=(
             f"host=pg.acme.io port=5432 dbname=analytics user=hex password={_pw('l1')} sslmode=on",
             f'conn = psycopg2.connect("host=10.1.2.3 user=etl password={_pw("l2")}")',
@@ -639,7 +321,7 @@ RULES: tuple[Rule, ...] = (
         gate=r"(?:password|passwd|pwd|passphrase|token|api_key|apikey)[ \t]*=[ \t]*\\?[\"']",
         hint="Read the credential from the environment or a Hex secret instead of a literal.",
         priority=50,
-        validate=_driver_call,
+        validate=v.driver_call,
         examples=(
             f"snowflake.connector.connect(user='HEX_SVC', password='{_pw('k1')}', account='xy1')",
             f'db = pymysql.connect(host="db.acme.io", user="etl", passwd="{_pw("k2")}")',
@@ -695,7 +377,7 @@ RULES: tuple[Rule, ...] = (
         reveal_prefix=-1,
         multiline=True,
         check_placeholder=False,
-        validate=_pem_has_body,
+        validate=v.pem_has_body,
         examples=(
             _pem("ENCRYPTED", "pem1"),
             _pem("RSA", "pem2"),
@@ -721,7 +403,7 @@ RULES: tuple[Rule, ...] = (
         reveal_prefix=-1,
         multiline=True,
         check_placeholder=False,
-        validate=lambda data, m: _service_account(data, m) and _pem_has_body(data, m),
+        validate=v.service_account_key,
         examples=(
             '{"type": "service_account", "project_id": "acme-analytics", "private_key_id": "'
             + _hex("kid", 40)
@@ -814,7 +496,7 @@ RULES: tuple[Rule, ...] = (
         priority=40,
         examples=(
             f'{{"connectionDetails": {{"redshift": {{"user": "u", "password": "{_pw("f1")}"}}}}}}',
-            f'"secretAccessKey": "{_fake("f2", 40)}"',
+            f'"secretAccessKey": "{_fake("f2", 36)}"',
             f"{{'clientSecret': '{_fake('f3', 32)}'}}",
         ),
         counter_examples=(
@@ -855,5 +537,3 @@ RULES: tuple[Rule, ...] = (
         counter_examples=_KEY_VALUE_COUNTER_EXAMPLES,
     ),
 )
-
-RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -1,0 +1,22 @@
+"""Built-in detection rules: the record (`model`), its validators, the fake material its examples
+are built from, and the rule families (`table`, `tokens`, `keyed`)."""
+
+from __future__ import annotations
+
+from hex_guard.rules.model import Confidence, Rule, Severity, Validator
+from hex_guard.rules.table import DOTENV_PATHS, K8S_DATA, TABLE
+from hex_guard.rules.tokens import TOKEN_RULES
+
+RULES: tuple[Rule, ...] = TABLE + TOKEN_RULES
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+__all__ = [
+    "DOTENV_PATHS",
+    "K8S_DATA",
+    "RULES",
+    "RULES_BY_ID",
+    "Confidence",
+    "Rule",
+    "Severity",
+    "Validator",
+]

@@ -1,0 +1,91 @@
+"""The rule record: a pattern, its keyword gate, its own examples, and how sure a match is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import cached_property
+from typing import cast
+
+
+class Severity(IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Confidence(IntEnum):
+    """How likely a match is a real credential, whatever its severity.
+
+    `high`: a vendor's fixed token format (prefix, length, charset) or a structure that only a
+    credential has; `medium`: a value judged by the key it is assigned to and its own syntax.
+    """
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+Validator = Callable[[bytes, "re.Match[bytes]"], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    severity: Severity
+    pattern: str
+    keywords: tuple[str, ...] = ()
+    hint: str = "Rotate the credential, then load it from the environment or a secrets manager."
+    # Only files whose repo-relative POSIX path matches run this rule (None: every file).
+    paths: str | None = None
+    # The rule may span lines, so it runs over the whole fragment instead of the keyword's line.
+    multiline: bool = False
+    # Optional Hyperscan regex, tighter than the keywords, that every match contains.
+    gate: str | None = None
+    # Higher wins when two findings cover the same secret (the more specific rule).
+    priority: int = 50
+    # Leading characters of the secret that are safe to show: a fixed prefix is not secret.
+    reveal_prefix: int = 0
+    min_entropy: float = 0.0
+    # (secret prefix, severity) pairs that override `severity`, first match wins.
+    severity_by_prefix: tuple[tuple[str, Severity], ...] = ()
+    check_placeholder: bool = True
+    confidence: Confidence = Confidence.MEDIUM
+    # From [[tool.hex-guard.rules]]: compiled with `regex`, every match time-bounded.
+    user_defined: bool = False
+    validate: Validator | None = field(default=None, compare=False)
+    examples: tuple[str, ...] = field(default=(), compare=False)
+    counter_examples: tuple[str, ...] = field(default=(), compare=False)
+    # Only the examples' matching needs a path, for path-scoped rules.
+    example_path: str = "example.txt"
+
+    @cached_property
+    def regex(self) -> re.Pattern[bytes]:
+        if self.user_defined:
+            import regex  # only when a config defines rules: it costs every run ~5 ms to import
+
+            return cast("re.Pattern[bytes]", regex.compile(self.pattern.encode()))
+        return re.compile(self.pattern.encode())
+
+    @cached_property
+    def path_regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.paths) if self.paths else None
+
+    def severity_of(self, secret: str) -> Severity:
+        for prefix, severity in self.severity_by_prefix:
+            if secret.startswith(prefix):
+                return severity
+        return self.severity
+
+    def applies_to(self, path: str) -> bool:
+        return self.path_regex is None or self.path_regex.search(path) is not None

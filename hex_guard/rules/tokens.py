@@ -1,0 +1,461 @@
+"""Fixed-format credentials of the data stack: vendor tokens and credential structures.
+
+Each rule's pattern and keywords come from one spec (`_token`), so they cannot drift: the
+keywords are the token's literal prefixes, the pattern is those prefixes plus the documented
+body. The format of every rule is cited from the vendor's own documentation next to it. These
+rules are near zero false positives, so they carry `confidence: high`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from hex_guard.lazyre import lazy
+from hex_guard.placeholder import is_placeholder
+from hex_guard.rules import validators as v
+from hex_guard.rules.fake import B62, B64, UPPER36, b64, fake, letters, pem, pw
+from hex_guard.rules.model import Confidence, Rule, Severity, Validator
+from hex_guard.rules.vocab import alternation, minimal_keywords
+
+# A token ends where a token character cannot follow (a longer run is another string).
+_AFTER = r"(?![A-Za-z0-9_\-])"
+_BEFORE = r"(?<![A-Za-z0-9_\-])"
+
+
+def _token(
+    id: str,
+    description: str,
+    severity: Severity,
+    bodies: tuple[tuple[tuple[str, ...], str], ...],
+    *,
+    hint: str,
+    examples: tuple[str, ...],
+    counter_examples: tuple[str, ...],
+    priority: int = 90,
+    validate: Validator | None = None,
+    min_entropy: float = 3.0,
+) -> Rule:
+    """A rule whose secret is one of `prefixes` followed by its documented `body` regex."""
+    alternatives = [alternation(prefixes) + body for prefixes, body in bodies]
+    prefixes = [p for group, _ in bodies for p in group]
+    return Rule(
+        id=id,
+        description=description,
+        severity=severity,
+        pattern=_BEFORE + "(?P<secret>" + "|".join(alternatives) + ")" + _AFTER,
+        keywords=minimal_keywords(prefixes),
+        hint=hint,
+        priority=priority,
+        reveal_prefix=min(len(p) for p in prefixes),
+        min_entropy=min_entropy,
+        confidence=Confidence.HIGH,
+        validate=validate,
+        examples=examples,
+        counter_examples=counter_examples,
+    )
+
+
+def _has_digit(data: bytes, m: re.Match[bytes]) -> bool:
+    return any(48 <= c <= 57 for c in m.group("secret"))
+
+
+_AKIA = "AKIA" + fake("aws-id", 16, UPPER36)
+_AWS_SECRET = fake("aws-secret", 40, B64)
+
+# Key spellings of an AWS secret access key: pattern and keywords are both built from these.
+_AWS_SECRET_KEYS = ("aws_secret_access_key", "secret_access_key", "aws_secret_key", "aws_secret")
+_AWS_SECRET_KEY_RE = "(?:" + "|".join(k.replace("_", "[_.\\-]?") for k in _AWS_SECRET_KEYS) + ")"
+_AWS_SECRET_KEYWORDS = minimal_keywords(
+    form for k in _AWS_SECRET_KEYS for form in (k, k.replace("_", ""), k.replace("_", "-"))
+)
+
+_AZURE_DEV = lazy(rb"(?i)AccountName\s*=\s*devstoreaccount1\b|UseDevelopmentStorage")
+
+
+def _azure_not_emulator(data: bytes, m: re.Match[bytes]) -> bool:
+    """Azurite's account key is published in Microsoft's docs: it guards nothing."""
+    return _AZURE_DEV.search(v.window(data, m, 512, 512)) is None
+
+
+def _b64decode(text: bytes) -> bytes | None:
+    try:
+        return base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _docker_auth_is_real(data: bytes, m: re.Match[bytes]) -> bool:
+    """A registry `auth` is base64 of `user:password`; judge the password like any other."""
+    decoded = _b64decode(m.group("secret"))
+    if decoded is None or b":" not in decoded:
+        return False
+    user, _, password = decoded.decode("utf-8", "replace").partition(":")
+    return bool(user) and not is_placeholder(password)
+
+
+def _b64_pem_is_key(data: bytes, m: re.Match[bytes]) -> bool:
+    decoded = _b64decode(m.group("secret"))
+    return (
+        decoded is not None and b"PRIVATE KEY-----" in decoded[:80] and v.pem_body_is_real(decoded)
+    )
+
+
+_AUTHORIZED_USER = lazy(rb"""\btype(?:\\?["'])?\s*:\s*(?:\\?["'])?authorized_user\b""")
+
+
+def _authorized_user(data: bytes, m: re.Match[bytes]) -> bool:
+    return v.fragment_contains(_AUTHORIZED_USER, data)
+
+
+def _digits(seed: str, n: int) -> str:
+    return fake(seed, n, "0123456789")
+
+
+def _webhook(seed: str, team: int, bot: int) -> str:
+    return (
+        f"https://hooks.slack.com/services/T{fake(seed + 't', team, UPPER36)}/"
+        f"B{fake(seed + 'b', bot, UPPER36)}/{fake(seed + 'k', 24)}"
+    )
+
+
+def _docker_config(user: str, password: str) -> str:
+    return b64(f"{user}:{password}")
+
+
+TOKEN_RULES: tuple[Rule, ...] = (
+    # AWS IAM "Unique identifiers": AKIA is an access key, ASIA a temporary (STS) one; access
+    # key ids are 20 characters
+    # (docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html,
+    # STS GetAccessKeyInfo: "AKIAIOSFODNN7EXAMPLE").
+    _token(
+        "aws-access-key-id",
+        "AWS access key id (AKIA long-term, ASIA temporary)",
+        Severity.HIGH,
+        ((("AKIA", "ASIA"), "[A-Z0-9]{16}"),),
+        hint="Deactivate the key in IAM (and rotate its secret); use a role or SSO instead.",
+        examples=(
+            f"AWS_ACCESS_KEY_ID={_AKIA}",
+            f'aws_access_key_id = "{_AKIA}"',
+            f"CREDENTIALS = (AWS_KEY_ID = '{_AKIA}' AWS_SECRET_KEY = '...')",
+        ),
+        counter_examples=(
+            "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+            "AKIAXXXXXXXXXXXXXXXX",
+            f"XAKIA{fake('inner', 16, UPPER36)}",
+            "akia1234567890abcdef",
+        ),
+    ),
+    # AWS secret access keys are 40 characters of base64 (STS GetAccessKeyInfo:
+    # "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"); Snowflake stages name it AWS_SECRET_KEY
+    # (docs.snowflake.com/en/sql-reference/sql/create-stage: CREDENTIALS = ( AWS_KEY_ID = ...
+    # AWS_SECRET_KEY = ... )).
+    Rule(
+        id="aws-secret-access-key",
+        description="AWS secret access key",
+        severity=Severity.CRITICAL,
+        pattern=(
+            r"(?i)(?<![A-Za-z0-9])(?P<key>" + _AWS_SECRET_KEY_RE + r")(?:\\?[\"'])?\]?[ \t]*"
+            r"(?:=>|:=|=|:)[ \t]*(?:\\?[\"'])?(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+        ),
+        keywords=_AWS_SECRET_KEYWORDS,
+        hint="Deactivate the access key in IAM now; use a role, SSO or a storage integration.",
+        priority=92,
+        min_entropy=3.5,
+        confidence=Confidence.HIGH,
+        examples=(
+            f"aws_secret_access_key = {_AWS_SECRET}",
+            f'AWS_SECRET_ACCESS_KEY="{_AWS_SECRET}"',
+            f"CREDENTIALS = (AWS_KEY_ID = $KEY_ID AWS_SECRET_KEY = '{_AWS_SECRET}')",
+            f'{{"secretAccessKey": "{_AWS_SECRET}"}}',
+        ),
+        counter_examples=(
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}",
+            "aws_secret_access_key = " + "x" * 40,
+            "AWS_SECRET_KEY = '...'",
+        ),
+    ),
+    # GitHub token formats: ghp_ (personal), gho_ (OAuth), ghu_ (user-to-server), ghs_
+    # (server-to-server, Actions), ghr_ (refresh), charset [A-Za-z0-9_], up to 255 characters
+    # (github.blog/changelog/
+    # 2021-03-31-authentication-token-format-updates-are-generally-available);
+    # fine-grained PATs are github_pat_ + 82 (docs.github.com "About authentication to GitHub").
+    _token(
+        "github-token",
+        "GitHub token (personal, OAuth, app, Actions or fine-grained)",
+        Severity.CRITICAL,
+        (
+            (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), "[A-Za-z0-9]{36,251}"),
+            (("github_pat_",), "[A-Za-z0-9_]{82,244}"),
+        ),
+        hint="Revoke it (Settings > Developer settings > tokens); in CI use GITHUB_TOKEN or an "
+        "app installation token.",
+        examples=(
+            f"GITHUB_TOKEN=ghp_{fake('ghp', 36)}",
+            f"git clone https://x-access-token:ghs_{fake('ghs', 36)}@github.com/acme/dw.git",
+            f'token = "github_pat_{fake("pat1", 22)}_{fake("pat2", 59)}"',
+        ),
+        counter_examples=(
+            "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "ghp_123",
+            f"ghp_{'A' * 36}",
+            "token: ${{ secrets.GITHUB_TOKEN }}",
+        ),
+    ),
+    # Slack token types: xoxb- bot, xoxp- user, xapp- app-level, xoxe- configuration tokens
+    # (api.slack.com/authentication/token-types).
+    _token(
+        "slack-token",
+        "Slack bot, user, app-level or configuration token",
+        Severity.HIGH,
+        (
+            (
+                ("xoxb-", "xoxp-", "xoxa-", "xoxr-", "xapp-", "xoxe.xoxp-", "xoxe-"),
+                "[A-Za-z0-9\\-]{20,250}",
+            ),
+        ),
+        hint="Revoke it at api.slack.com/apps (OAuth & Permissions) and load it from a secret.",
+        validate=_has_digit,
+        examples=(
+            f"SLACK_BOT_TOKEN=xoxb-{_digits('sb1', 12)}-{_digits('sb2', 13)}-{fake('sb3', 24)}",
+            f'slack = WebClient(token="xoxp-{_digits("sp1", 11)}-{_digits("sp2", 12)}-'
+            f'{fake("sp3", 32)}")',
+            f"  app_token: xapp-1-{fake('sa1', 11, UPPER36)}-{_digits('sa2', 13)}-"
+            f"{fake('sa3', 64)}",
+        ),
+        counter_examples=(
+            "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
+            "token = 'xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx'",
+            "xoxb-123",
+            "SLACK_TOKEN=xoxp-${SLACK_TOKEN}",
+        ),
+    ),
+    # Incoming webhook URLs: https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX…
+    # (api.slack.com/messaging/webhooks); the B part may have 10 characters (detect-secrets#325).
+    Rule(
+        id="slack-webhook-url",
+        description="Slack incoming webhook URL",
+        severity=Severity.MEDIUM,
+        pattern=(
+            r"(?P<secret>https://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/"
+            r"[A-Za-z0-9]{24})(?![A-Za-z0-9])"
+        ),
+        keywords=("hooks.slack.com/services/",),
+        hint="Regenerate the webhook in the Slack app's Incoming Webhooks page; keep the URL in "
+        "a secret (anyone holding it can post to the channel).",
+        priority=90,
+        reveal_prefix=len("https://hooks.slack.com/services/"),
+        min_entropy=3.0,
+        confidence=Confidence.HIGH,
+        examples=(
+            f"SLACK_WEBHOOK_URL={_webhook('w1', 8, 10)}",
+            f'requests.post("{_webhook("w2", 10, 8)}", json=msg)',
+            f"  slack_webhook: {_webhook('w3', 9, 9)}",
+        ),
+        counter_examples=(
+            "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "https://hooks.slack.com/services/TXXXXXXXX/BXXXXXXXX/...",
+            "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/${SLACK_PATH}",
+        ),
+    ),
+    # OpenAI keys start with sk- (platform.openai.com/docs/api-reference/authentication); user and
+    # project keys carry the marker T3BlbkFJ ("OpenAI" in base64) between two random runs
+    # (community.openai.com/t/what-are-the-valid-characters-for-the-apikey/288643).
+    Rule(
+        id="openai-api-key",
+        description="OpenAI API key",
+        severity=Severity.HIGH,
+        pattern=(
+            _BEFORE
+            + r"(?P<secret>sk-[A-Za-z0-9_\-]{16,400}?T3BlbkFJ[A-Za-z0-9_\-]{16,400})"
+            + _AFTER
+        ),
+        keywords=("t3blbkfj",),
+        hint="Revoke it at platform.openai.com/api-keys and read OPENAI_API_KEY from a secret.",
+        priority=90,
+        reveal_prefix=3,
+        min_entropy=3.5,
+        confidence=Confidence.HIGH,
+        examples=(
+            f"OPENAI_API_KEY=sk-{fake('oa1', 20)}T3BlbkFJ{fake('oa2', 20)}",
+            f'client = OpenAI(api_key="sk-proj-{fake("oa3", 74)}T3BlbkFJ{fake("oa4", 74)}")',
+            f"openai.api_key = 'sk-svcacct-{fake('oa5', 60)}T3BlbkFJ{fake('oa6', 60)}'",
+        ),
+        counter_examples=(
+            "OPENAI_API_KEY=sk-...",
+            "OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxx",
+            "openai.api_key = os.environ['OPENAI_API_KEY']",
+        ),
+    ),
+    # Anthropic API keys: sk-ant-<kind><2 digits>-<86>-<8> (the rule Anthropic provided to GitLab's
+    # secret detection, gitlab.com/gitlab-org/security-products/analyzers/secrets MR 319).
+    _token(
+        "anthropic-api-key",
+        "Anthropic API key",
+        Severity.HIGH,
+        ((("sk-ant-",), r"[a-z]{3,5}\d{2}-[A-Za-z0-9_\-]{86}-[A-Za-z0-9_\-]{8}"),),
+        hint="Revoke it in the Anthropic Console (API keys) and read ANTHROPIC_API_KEY from a "
+        "secret.",
+        examples=(
+            f"ANTHROPIC_API_KEY=sk-ant-api03-{fake('an1', 86)}-{fake('an2', 6)}AA",
+            f'client = anthropic.Anthropic(api_key="sk-ant-api03-{fake("an3", 86)}-'
+            f'{fake("an4", 6)}AA")',
+            f"  anthropic_key: sk-ant-admin01-{fake('an5', 86)}-{fake('an6', 6)}AA",
+        ),
+        counter_examples=(
+            "ANTHROPIC_API_KEY=sk-ant-...",
+            "ANTHROPIC_API_KEY=sk-ant-api03-your-key-here",
+            f"sk-ant-api03-{'x' * 86}-{'x' * 8}",
+        ),
+    ),
+    # Hugging Face User Access Tokens start with hf_ (huggingface.co/docs/hub/security-tokens);
+    # the body is 34 letters in the tokens the Hub issues (GitHub secret scanning partner
+    # pattern `hf_user_access_token`).
+    _token(
+        "huggingface-token",
+        "Hugging Face access token",
+        Severity.HIGH,
+        ((("hf_",), "[A-Za-z0-9]{34,40}"),),
+        hint="Invalidate it at huggingface.co/settings/tokens and read HF_TOKEN from a secret.",
+        examples=(
+            f"HF_TOKEN=hf_{letters('hf1', 34)}",
+            f'login(token="hf_{letters("hf2", 34)}")',
+            f"model = AutoModel.from_pretrained('acme/private', token='hf_{letters('hf3', 34)}')",
+        ),
+        counter_examples=(
+            "HF_TOKEN=hf_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "from huggingface_hub import hf_hub_download",
+            "HF_TOKEN=hf_...",
+            "hf_abcdefghijklmnopqrstuvwxyzabcdefgh",
+        ),
+    ),
+    # Azure Storage connection strings: DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;
+    # EndpointSuffix=core.windows.net (learn.microsoft.com/azure/storage/common/
+    # storage-configure-connection-string); an account key is 512 bits, 88 base64 characters.
+    Rule(
+        id="azure-storage-account-key",
+        description="Azure Storage account key (connection string AccountKey=)",
+        severity=Severity.CRITICAL,
+        pattern=r"(?i)\bAccountKey\s*=\s*(?P<secret>[A-Za-z0-9+/]{86}==)",
+        keywords=("accountkey",),
+        hint="Rotate the storage account key (Access keys blade); use a managed identity or a "
+        "user-delegation SAS.",
+        priority=92,
+        min_entropy=4.0,
+        confidence=Confidence.HIGH,
+        validate=_azure_not_emulator,
+        examples=(
+            "DefaultEndpointsProtocol=https;AccountName=acmedw;AccountKey="
+            + fake("az1", 86, B64)
+            + "==;EndpointSuffix=core.windows.net",
+            f'AZURE_STORAGE_CONNECTION_STRING="AccountName=lake;AccountKey='
+            f'{fake("az2", 86, B64)}=="',
+            f"  account_key_string: AccountKey={fake('az3', 86, B64)}==;BlobEndpoint=https://x",
+        ),
+        counter_examples=(
+            "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<key>;EndpointSuffix=core.windows.net",
+            "AccountName=devstoreaccount1;AccountKey=" + fake("azurite", 86, B64) + "==",
+            "AccountKey=" + "A" * 86 + "==",
+        ),
+    ),
+    # Docker registry auths: config.json `{"auths": {"<registry>": {"auth": "<base64 user:pass>"}}}`
+    # (docs.docker.com/reference/cli/docker/login/), the legacy .dockercfg without the `auths`
+    # level, and Kubernetes `.dockerconfigjson` Secrets (kubernetes.io/docs/concepts/configuration/
+    # secret/#docker-config-secrets).
+    Rule(
+        id="docker-registry-auth",
+        description="Docker registry credentials (config.json / .dockercfg `auth`)",
+        severity=Severity.HIGH,
+        pattern=(
+            r"""\\?["']auth\\?["']\s*:\s*\\?["'](?P<secret>[A-Za-z0-9+/]{8,2048}={0,2})\\?["']"""
+        ),
+        keywords=('"auth"', "'auth'", 'auth\\"'),
+        gate=r"""auth\\?["']\s*:\s*\\?["'][A-Za-z0-9+/]{8}""",
+        hint="Revoke the registry password or token, log in again with a credential helper "
+        "(credsStore), and keep config.json out of git.",
+        priority=88,
+        reveal_prefix=0,
+        check_placeholder=False,  # judged on the decoded password
+        confidence=Confidence.HIGH,
+        validate=_docker_auth_is_real,
+        examples=(
+            '{"auths": {"registry.acme.io": {"auth": "' + _docker_config("ci", pw("dk1")) + '"}}}',
+            '{"https://index.docker.io/v1/": {"auth": "'
+            + _docker_config("acme", pw("dk2"))
+            + '", "email": "ci@acme.io"}}',
+            '  .dockerconfigjson: {"auths":{"ghcr.io":{"auth":"'
+            + _docker_config("bot", fake("dk3", 40))
+            + '"}}}',
+        ),
+        counter_examples=(
+            '{"auths": {"registry.acme.io": {"auth": "' + b64("user:password") + '"}}}',
+            '{"auths": {"ghcr.io": {"auth": "' + b64("ci:${REGISTRY_TOKEN}") + '"}}}',
+            '{"auth": "bearer"}',
+            '{"auths": {"ghcr.io": {"auth": ""}}}',
+        ),
+    ),
+    # A PEM private key wrapped in base64: "-----BEGIN" always encodes to LS0tLS1CRUdJTi.
+    Rule(
+        id="private-key-base64",
+        description="Base64-encoded PEM private key",
+        severity=Severity.CRITICAL,
+        pattern=r"(?<![A-Za-z0-9+/])(?P<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{100,22000}={0,2})",
+        keywords=("ls0tls1crudjti",),
+        hint="Treat the key pair as compromised: register a new public key and remove this one.",
+        priority=84,
+        reveal_prefix=-1,
+        check_placeholder=False,
+        confidence=Confidence.HIGH,
+        validate=_b64_pem_is_key,
+        examples=(
+            "PRIVATE_KEY_B64=" + b64(pem("RSA", "b64k1") + "\n"),
+            '{"privateKey": "' + b64(pem("", "b64k2") + "\n") + '"}',
+            "  snowflake_private_key: " + b64(pem("ENCRYPTED", "b64k3")),
+        ),
+        counter_examples=(
+            "PUBLIC_KEY_B64="
+            + b64("-----BEGIN PUBLIC KEY-----\n" + fake("pub", 200) + "\n-----END PUBLIC KEY-----"),
+            "key: "
+            + b64("-----BEGIN PRIVATE KEY-----\nMIIEv...\n-----END PRIVATE KEY-----\n" + "." * 60),
+            "cert: "
+            + b64(
+                "-----BEGIN CERTIFICATE-----\n" + fake("cert", 200) + "\n-----END CERTIFICATE-----"
+            ),
+        ),
+    ),
+    # gcloud's application-default credentials for a user: {"type": "authorized_user",
+    # "client_id", "client_secret", "refresh_token"} (google-auth: google.oauth2.credentials.
+    # Credentials.from_authorized_user_info; cloud.google.com/docs/authentication/
+    # application-default-credentials).
+    Rule(
+        id="gcp-authorized-user",
+        description="Google Cloud user credentials (authorized_user refresh token)",
+        severity=Severity.CRITICAL,
+        pattern=(
+            r"""\\?["']refresh_token\\?["']\s*:\s*\\?["'](?P<secret>[A-Za-z0-9_\-./]{20,512})\\?["']"""
+        ),
+        keywords=("refresh_token",),
+        hint="Revoke it (gcloud auth application-default revoke, or myaccount.google.com "
+        "permissions) and use workload identity or a service account without a key.",
+        priority=96,
+        min_entropy=3.5,
+        confidence=Confidence.HIGH,
+        validate=_authorized_user,
+        examples=(
+            '{"client_id": "764086051850-x.apps.googleusercontent.com", "refresh_token": "1//'
+            + fake("gcr1", 100, B62 + "-_")
+            + '", "type": "authorized_user"}',
+            '{\n  "type": "authorized_user",\n  "refresh_token": "1//' + fake("gcr2", 100) + '"\n}',
+            '{"type":"authorized_user","client_id":"x","refresh_token":"1//'
+            + fake("gcr3", 90)
+            + '"}',
+        ),
+        counter_examples=(
+            '{"type": "authorized_user", "refresh_token": "<REFRESH_TOKEN>"}',
+            '{"refresh_token": "1//' + fake("oauth-no-type", 90) + '"}',
+            '{"type": "authorized_user", "refresh_token": ""}',
+        ),
+    ),
+)

@@ -1,0 +1,210 @@
+"""Validators: what a rule checks about a match that its regex cannot say.
+
+Every validator is linear in the input: it reads a bounded window around its match, or a
+per-fragment table built once (`_per_fragment`), never the whole line or file again per
+candidate. A 1 MB line of keywords must not cost more than a small multiple of an ordinary
+1 MB file (issue 10 item 11; tests/test_rule_linearity.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import unquote
+
+from hex_guard.lazyre import lazy
+from hex_guard.placeholder import is_placeholder, shannon_entropy
+
+T = TypeVar("T")
+
+# How far a context check reads on each side of its match: far enough for the other pairs of
+# one connection string or one call, bounded so that a candidate costs O(1).
+WINDOW = 1024
+
+
+def secret_of(m: re.Match[bytes]) -> str:
+    return m.group("secret").decode("utf-8", "replace")
+
+
+def window(data: bytes, m: re.Match[bytes], before: int = WINDOW, after: int = WINDOW) -> bytes:
+    """The match's line, clipped to `before`/`after` bytes around the match."""
+    lo = max(0, m.start() - before)
+    start = data.rfind(b"\n", lo, m.start()) + 1 or lo
+    start = max(start, lo)
+    hi = min(len(data), m.end() + after)
+    end = data.find(b"\n", m.end(), hi)
+    return data[start : end if end != -1 else hi]
+
+
+# One table per fragment and per kind, rebuilt only when the fragment changes: a fragment's
+# candidates are validated one after another, so a single slot per kind suffices.
+_FRAGMENT_CACHE: dict[str, tuple[bytes, object]] = {}
+
+
+def _per_fragment(kind: str, data: bytes, build: Callable[[bytes], T]) -> T:
+    cached = _FRAGMENT_CACHE.get(kind)
+    if cached is not None and cached[0] is data:
+        return cached[1]  # type: ignore[return-value]
+    value = build(data)
+    _FRAGMENT_CACHE[kind] = (data, value)
+    return value
+
+
+def fragment_contains(pattern: re.Pattern[bytes], data: bytes) -> bool:
+    """Whether `pattern` occurs anywhere in the fragment, searched once per fragment."""
+    return _per_fragment(
+        "contains:" + str(pattern.pattern), data, lambda d: pattern.search(d) is not None
+    )
+
+
+# --- connection URIs --------------------------------------------------------------------------
+
+_LOOPBACK = lazy(r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|host\.docker\.internal)$")
+_DEV_HOSTS = frozenset(
+    {
+        "db",
+        "database",
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mariadb",
+        "redis",
+        "mongo",
+        "mongodb",
+        "clickhouse",
+        "trino",
+        "presto",
+        "rabbitmq",
+        "airflow",
+        "warehouse",
+    }
+)
+# Fixed-prefix tokens that a URI may carry as its password (`databricks://token:dapi…@`): the
+# token's own rule judges them, placeholders included, so the URI rule does not report them.
+TOKEN_PREFIXES_IN_URIS = ("dapi", "hxtp_", "hxtw_", "hex_token_", "ghp_", "github_pat_")
+
+
+def uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
+    """Drop templated URIs and local-dev defaults such as `postgres:postgres@localhost`."""
+    user = unquote(m.group("user").decode("utf-8", "replace"))
+    password = unquote(secret_of(m))
+    host = m.group("host").decode("utf-8", "replace").lower() if m.group("host") else ""
+    host = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+    if password.startswith(TOKEN_PREFIXES_IN_URIS) or is_placeholder(password):
+        return False
+    if user[:1] == "$" and password[:1] == "$":
+        return False
+    dev_host = bool(_LOOPBACK.match(host)) or host in _DEV_HOSTS or host == user.lower()
+    return not (dev_host and user == password)
+
+
+# --- ODBC / libpq key=value strings -------------------------------------------------------------
+
+_ODBC_CONTEXT = lazy(
+    rb"(?i)\b(?:server|data source|address|addr|host|hostname|driver|dsn|database|initial catalog|"
+    rb"uid|user id|dbq)\s*="
+)
+# Two `key=value` pairs joined by `;`: what makes a string ODBC-shaped, not a trailing `;`.
+_ODBC_PAIRS = lazy(rb"=[^;\n]{0,512};[ \t]*[A-Za-z][\w ]{0,30}=")
+
+
+def odbc_context(data: bytes, m: re.Match[bytes]) -> bool:
+    line = window(data, m)
+    return _ODBC_PAIRS.search(line) is not None and _ODBC_CONTEXT.search(line) is not None
+
+
+_LIBPQ_CONTEXT = lazy(rb"(?i)(?:^|[\s'\"])(?:host|hostaddr)\s*=\s*\S")
+_LIBPQ_USER = lazy(rb"(?i)(?:^|[\s'\"])(?:user|dbname)\s*=\s*\S")
+
+
+def libpq_context(data: bytes, m: re.Match[bytes]) -> bool:
+    line = window(data, m)
+    return _LIBPQ_CONTEXT.search(line) is not None and _LIBPQ_USER.search(line) is not None
+
+
+# --- driver calls -------------------------------------------------------------------------------
+
+_CALL_NAME = lazy(rb"([A-Za-z_][A-Za-z0-9_.]*)\s*$")
+_DB_CALLS = lazy(
+    rb"(?i)(?:^|\.)(?:connect|create_engine|create_async_engine|connection|client|engine|session|"
+    rb"sql\.connect|dbapi|pool|database|conn)$"
+)
+# Calls that take a password but are not a driver: an ORM row, a form, a user model, a hasher
+# (issue 9: `User(password=...)` was taken for a driver call).
+_NOT_DRIVER_CALLS = lazy(
+    rb"(?i)(?:^|\.)(?:[A-Z]\w*User|User|Users|Account|Member|Login\w*|\w*Form|\w*Serializer|"
+    rb"\w*Schema|\w*Model|make_password|check_password|set_password|hash\w*|verify\w*|"
+    rb"authenticate|login|signup|register|create_user|create_superuser|add_user|\w*Factory|"
+    rb"fill|type|send_keys|assert\w*|mock\w*|patch)$"
+)
+_TOKEN_KEYS = frozenset({b"token", b"access_token", b"api_key", b"apikey"})
+_PARENS = lazy(rb"[()]")
+CALL_LOOKBACK = 2048
+
+
+def _open_parens(data: bytes) -> tuple[list[int], list[int]]:
+    """For each `(`/`)` in order: its offset, and the innermost `(` still open after it.
+
+    One pass per fragment; a candidate then finds its enclosing call by bisection instead of
+    walking back over the bytes before it.
+    """
+    offsets: list[int] = []
+    innermost: list[int] = []
+    stack: list[int] = []
+    for p in _PARENS.finditer(data):
+        pos = p.start()
+        if data[pos] == 0x28:
+            stack.append(pos)
+        elif stack:
+            stack.pop()
+        offsets.append(pos)
+        innermost.append(stack[-1] if stack else -1)
+    return offsets, innermost
+
+
+def enclosing_call(data: bytes, pos: int, limit: int = CALL_LOOKBACK) -> bytes | None:
+    """Name of the call whose parentheses contain `pos`, opened at most `limit` bytes back."""
+    offsets, innermost = _per_fragment("parens", data, _open_parens)
+    i = bisect.bisect_left(offsets, pos) - 1
+    if i < 0 or innermost[i] < 0 or pos - innermost[i] > limit:
+        return None
+    opening = innermost[i]
+    name = _CALL_NAME.search(data, max(0, opening - 80), opening)
+    return name.group(1) if name else None
+
+
+def driver_call(data: bytes, m: re.Match[bytes]) -> bool:
+    call = enclosing_call(data, m.start())
+    if call is None or _NOT_DRIVER_CALLS.search(call) is not None:
+        return False
+    if m.group("key").lower() in _TOKEN_KEYS:
+        return _DB_CALLS.search(call) is not None
+    return True
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+_SA_TYPE = lazy(rb"""\btype(?:\\?["'])?\s*:\s*(?:\\?["'])?service_account\b""")
+
+
+def service_account(data: bytes, m: re.Match[bytes]) -> bool:
+    return fragment_contains(_SA_TYPE, data)
+
+
+_PEM_NOISE = lazy(rb"\\[nr]|\s|Proc-Type:[^\n\\]*|DEK-Info:[^\n\\]*|[\",]")
+
+
+def pem_body_is_real(block: bytes) -> bool:
+    """A stub (`MIIEv...`) or a run of one character is documentation, not a key."""
+    body = _PEM_NOISE.sub(b"", block[block.find(b"-----", 10) + 5 : block.rfind(b"-----END")])
+    return len(body) >= 64 and shannon_entropy(body.decode("ascii", "replace")) >= 4.5
+
+
+def pem_has_body(data: bytes, m: re.Match[bytes]) -> bool:
+    return pem_body_is_real(m.group("secret"))
+
+
+def service_account_key(data: bytes, m: re.Match[bytes]) -> bool:
+    return service_account(data, m) and pem_has_body(data, m)
