@@ -158,7 +158,7 @@ def alternation(words: Iterable[str]) -> str:
 
 def minimal_keywords(words: Iterable[str]) -> tuple[str, ...]:
     """The words none of which contains another: a prefilter hit on the shorter one suffices."""
-    ordered = sorted({w.lower() for w in words}, key=len)
+    ordered = sorted({w.lower() for w in words}, key=lambda w: (len(w), w))
     kept: list[str] = []
     for word in ordered:
         if not any(k in word for k in kept):
