@@ -9,9 +9,11 @@ an empty config, so nothing is excluded); every finding is matched to a hand lab
 The table gives, per repository and tool, the findings, the false alarms among them and the
 findings still unlabelled; the totals give each tool's false-alarm share.
 
-Peers with more than --sample-above findings are judged on a seeded random sample of
---sample-size findings (drawn from the sorted finding keys, so a rerun on the same trees draws
-the same sample); the share is then given with its sample size.
+hex-guard's findings are always judged in full. Peers with more than --sample-above findings
+are judged on a seeded random sample of --sample-size findings (drawn from the sorted finding
+keys, so a rerun on the same trees draws the same sample); the share is then given with its
+sample size. Recall: of the places labelled as real credentials (by any tool's finding), the
+ones hex-guard reports, and a list of those it does not.
 
 Secrets are read from the tools' JSON only to hash them (SHA-256, first 8 hex digits) and are
 never printed or written: the labels file holds locations and hash prefixes, never values.
@@ -327,8 +329,11 @@ def main() -> None:
             json.dump([asdict(f) for tool in found for f in found[tool]], handle, indent=0)
 
     judged: dict[str, list[Finding]] = {
+        # hex-guard's findings are all judged; a peer's above --sample-above on a sample.
         tool: (
-            items if len(items) <= args.sample_above else sample(items, args.sample_size, args.seed)
+            items
+            if tool == "hex-guard" or len(items) <= args.sample_above
+            else sample(items, args.sample_size, args.seed)
         )
         for tool, items in found.items()
     }
@@ -393,6 +398,7 @@ def report(
             f"{tool}: false alarms {verdicts['fp']}/{done} = {share(verdicts['fp'], done)}"
             f" ({basis}; {verdicts['?']} unlabelled)"
         )
+    recall(repos, found["hex-guard"], labels)
     classes = Counter(
         label.cls
         for f in found["hex-guard"]
@@ -402,6 +408,23 @@ def report(
         print("\nhex-guard false-alarm classes:")
         for cls, count in classes.most_common():
             print(f"  {count:4d}  {cls}")
+
+
+def recall(repos: list[str], hex_guard: list[Finding], labels: Labels) -> None:
+    """Known real credentials (labelled tp at some place) that hex-guard does or does not report."""
+    real: dict[tuple[str, str, int], str] = {}
+    for label in labels.by_hash.values():
+        if label.verdict == "tp" and label.repo in repos:
+            real.setdefault((label.repo, label.path, label.line), label.cls)
+    reported = {
+        (f.repo, f.path, f.line)
+        for f in hex_guard
+        if (label := labels.match(f)) is not None and label.verdict == "tp"
+    }
+    missed = sorted(set(real) - reported)
+    print(f"hex-guard recall: {len(real) - len(missed)}/{len(real)} places labelled real")
+    for repo, path, line in missed:
+        print(f"  missed  {repo}/{path}:{line}  ({real[(repo, path, line)]})")
 
 
 if __name__ == "__main__":
