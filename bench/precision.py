@@ -398,6 +398,17 @@ def report(
             f"{tool}: false alarms {verdicts['fp']}/{done} = {share(verdicts['fp'], done)}"
             f" ({basis}; {verdicts['?']} unlabelled)"
         )
+    by_rule: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in found["hex-guard"]:
+        label = labels.match(f)
+        by_rule[f.rule][label.verdict if label else "?"] += 1
+    print("\nhex-guard by rule (findings: FP / TP / ?):")
+    for rule, verdicts in sorted(by_rule.items(), key=lambda item: -sum(item[1].values())):
+        print(
+            f"  {rule:28s} {sum(verdicts.values()):4d}: "
+            f"{verdicts['fp']} / {verdicts['tp']} / {verdicts['?']}"
+        )
+    print()
     recall(repos, found["hex-guard"], labels)
     classes = Counter(
         label.cls
