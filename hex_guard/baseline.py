@@ -53,13 +53,15 @@ def _entry(path: str, index: int, raw: Any) -> Entry:
 
 
 def load(path: str) -> list[Entry]:
+    from hex_guard.userfiles import BASELINE_LIMIT, read_text
+
+    text = read_text(path, BASELINE_LIMIT, "baseline file")
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: baseline file not found") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: not a hex-guard baseline: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not a hex-guard baseline: nested too deeply") from exc
     if not isinstance(document, dict) or document.get("tool") != "hex-guard":
         raise ConfigError(f'{path}: not a hex-guard baseline (no "tool": "hex-guard")')
     if document.get("format") != FORMAT_VERSION:

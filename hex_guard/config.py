@@ -172,13 +172,15 @@ def _load_toml(path: str) -> dict[str, Any]:
         import tomllib
     else:
         import tomli as tomllib
+    from hex_guard.userfiles import CONFIG_LIMIT, read_text
+
+    text = read_text(path, CONFIG_LIMIT, "config file")
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError as exc:  # arrays or tables nested thousands deep
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from exc
 
 
 def _table_of(path: str, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -198,12 +200,9 @@ def find_config(start: str) -> tuple[str, dict[str, Any]] | None:
     stop = repo_root(start)
     current = start
     while True:
-        for name in (DEDICATED_FILE, "pyproject.toml"):
-            candidate = os.path.join(current, name)
-            if os.path.isfile(candidate):
-                table = _table_of(candidate, _load_toml(candidate))
-                if table is not None:
-                    return candidate, table
+        found = _config_in(current)
+        if found is not None:
+            return found
         parent = os.path.dirname(current)
         if current == stop or parent == current:
             return None
@@ -380,11 +379,92 @@ def parse(path: str, table: dict[str, Any]) -> Config:
     )
 
 
+class Resolver:
+    """Each file's config, a function of that file alone: the nearest config file above it, up
+    to the repository root (ruff's rule), or the one `--config` names for every file.
+
+    Starting from the directory the scanned paths share (black's rule) made a hook run's result
+    depend on which other files pre-commit put in the same batch. A file is excluded when its
+    own config or any config above it (up to the root) excludes it: a nested config cannot
+    bring back what the repository excluded. Lookups are cached per directory, so a tree walk
+    costs one lookup per directory, not per file.
+    """
+
+    def __init__(self, explicit: str | None, max_file_size: int | None = None) -> None:
+        self._max_file_size = max_file_size
+        fixed = self._adjust(load(explicit, os.getcwd())) if explicit else None
+        self._fixed: tuple[Config, ...] | None = (fixed,) if fixed else None
+        self._by_dir: dict[str, tuple[Config, ...]] = {}
+        self._by_file: dict[str, Config] = {}
+        self._matchers: dict[int, PathMatcher] = {}
+
+    @classmethod
+    def fixed(cls, config: Config) -> Resolver:
+        """One config for every file."""
+        resolver = cls(None)
+        resolver._fixed = (config,)
+        return resolver
+
+    def _adjust(self, config: Config) -> Config:
+        if self._max_file_size is None:
+            return config
+        import dataclasses
+
+        return dataclasses.replace(config, max_file_size=self._max_file_size)
+
+    def for_file(self, fs_path: str) -> Config:
+        """The config governing the file at absolute path `fs_path`."""
+        return self._chain(os.path.dirname(fs_path))[0]
+
+    def excluder(self, config: Config) -> PathMatcher:
+        """One matcher per config, so `--report-unused` counts every hit."""
+        matcher = self._matchers.get(id(config))
+        if matcher is None:
+            matcher = self._matchers[id(config)] = config.excluder()
+        return matcher
+
+    def excluders(self) -> list[PathMatcher]:
+        return list(self._matchers.values())
+
+    def excluded(self, fs_path: str) -> bool:
+        """Whether the file's config, or one above it, excludes it."""
+        return any(self.excluder(c).matches(fs_path) for c in self._chain(os.path.dirname(fs_path)))
+
+    def _chain(self, directory: str) -> tuple[Config, ...]:
+        """The configs from the nearest above `directory` up to the repository root."""
+        if self._fixed is not None:
+            return self._fixed
+        cached = self._by_dir.get(directory)
+        if cached is None:
+            cached = self._by_dir[directory] = self._lookup(directory)
+        return cached
+
+    def _lookup(self, directory: str) -> tuple[Config, ...]:
+        parent = os.path.dirname(directory)
+        at_top = directory == repo_root(directory) or parent == directory
+        above = () if at_top else self._chain(parent)
+        own = _config_in(directory)
+        if own is not None:
+            config = self._by_file.get(own[0])
+            if config is None:
+                config = self._by_file[own[0]] = self._adjust(parse(*own))
+            return (config, *above)
+        return above or (self._adjust(Config(base_dir=directory)),)
+
+
+def _config_in(directory: str) -> tuple[str, dict[str, Any]] | None:
+    for name in (DEDICATED_FILE, "pyproject.toml"):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            table = _table_of(candidate, _load_toml(candidate))
+            if table is not None:
+                return candidate, table
+    return None
+
+
 def load(explicit: str | None, start: str) -> Config:
     """The effective config: `--config FILE`, else the nearest config file, else defaults."""
     if explicit is not None:
-        if not os.path.isfile(explicit):
-            raise ConfigError(f"{explicit}: config file not found")
         table = _table_of(explicit, _load_toml(explicit))
         if table is None:
             raise ConfigError(f"{explicit}: no [{SECTION}] table")

@@ -1,5 +1,4 @@
-"""Git sources for the same engine: the staged index, commit ranges (CI and pre-push), and the
-plain git hook that runs `scan --staged`.
+"""Git sources for the same engine: the staged index and commit ranges (CI and pre-push).
 
 Every range is checked before it is scanned: an unknown revision or a base missing from a
 shallow clone exits 2 with what to do. A scan that covers nothing must never look like a clean
@@ -196,44 +195,3 @@ def pre_push(cwd: str) -> CommitRange | NothingPushed:
     """Source: the commits pre-commit's pre-push stage describes."""
     args = pre_push_args(git.require_root(cwd))
     return NothingPushed() if args is None else CommitRange(args, cwd)
-
-
-# --- plain git hook ------------------------------------------------------------------------------
-
-HOOK_MARKER = "# installed by hex-guard: hex-guard uninstall-hook removes it"
-
-
-def hook_script(python: str) -> str:
-    return (
-        "#!/bin/sh\n"
-        f"{HOOK_MARKER}\n"
-        "# Scans the staged content (not the working tree) of every changed file.\n"
-        f'exec "{python}" -m hex_guard scan --staged\n'
-    )
-
-
-def install_hook(cwd: str, python: str, force: bool) -> str:
-    hooks = git.git_dir_hooks(cwd)
-    path = os.path.join(hooks, "pre-commit")
-    if os.path.exists(path) and not force:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            if HOOK_MARKER not in handle.read():
-                raise HexGuardError(
-                    f"{path} exists and is not hex-guard's; use --force to replace it"
-                )
-    os.makedirs(hooks, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(hook_script(python))
-    os.chmod(path, 0o755)
-    return path
-
-
-def uninstall_hook(cwd: str) -> str | None:
-    path = os.path.join(git.git_dir_hooks(cwd), "pre-commit")
-    if not os.path.exists(path):
-        return None
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        if HOOK_MARKER not in handle.read():
-            raise HexGuardError(f"{path} is not hex-guard's hook; left in place")
-    os.remove(path)
-    return path

@@ -6,6 +6,7 @@ commit, so `hex-guard scan` loads only what a scan needs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 import click
 
 from hex_guard import __version__
-from hex_guard.errors import EXIT_INTERNAL, EXIT_USAGE, HexGuardError
+from hex_guard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, HexGuardError
+from hex_guard.output import say
 
 if TYPE_CHECKING:
     from hex_guard.config import Config
@@ -28,19 +30,8 @@ def cli() -> None:
 
 
 def _use_color(output: str | None) -> bool:
-    return output is None and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-
-
-def _write(text: str, output: str | None) -> None:
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise HexGuardError(f"cannot write report to {output}: {exc.strerror}") from exc
+    stdout = sys.stdout
+    return output is None and "NO_COLOR" not in os.environ and bool(stdout and stdout.isatty())
 
 
 def _load_config(
@@ -212,9 +203,18 @@ def scan(
 
 
 def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[str, str | None]]:
-    """(format, path) pairs; `--output-format FORMAT=PATH` (PATH `-` is stdout) may repeat."""
+    """(format, path) pairs; `--output-format FORMAT=PATH` (PATH `-` is stdout) may repeat.
+
+    Mixed with --format or --output one of the two would be dropped without a word, so the mix
+    is a usage error.
+    """
     if not specs:
         return [(fmt, output)]
+    ctx = click.get_current_context()
+    if output is not None or ctx.get_parameter_source("fmt") != click.core.ParameterSource.DEFAULT:
+        raise click.UsageError(
+            "--output-format replaces --format and --output; give one or the other"
+        )
     pairs: list[tuple[str, str | None]] = []
     for spec in specs:
         name, sep, path = spec.partition("=")
@@ -237,16 +237,26 @@ def _report(
     quiet: bool,
     report_unused: bool,
 ) -> int:
+    from hex_guard import output
     from hex_guard.report import ReportOptions, renderer
     from hex_guard.report import text as text_report
 
+    reports = []
+    read = [*result.stats.scanned, *(s.display_path for s in result.stats.skipped)]
     for fmt, path in outputs:
+        victim = output.clobbered(path, read) if path is not None else None
+        if victim is not None:
+            raise HexGuardError(
+                f"refusing to write the report over {victim}: this scan reads it "
+                "(choose another --output path)"
+            )
         options = ReportOptions(show_secrets=show_secrets, color=_use_color(path) and fmt == "text")
-        _write(renderer(fmt)(result, options), path)
+        reports.append((renderer(fmt)(result, options), path))
+    output.write_reports(reports)
     if not quiet:
-        sys.stderr.write(text_report.summary(result))
+        say(text_report.summary(result))
     if report_unused:
-        sys.stderr.write(text_report.unused(result, config))
+        say(text_report.unused(result, config))
     return result.exit_code
 
 
@@ -283,7 +293,7 @@ def history(
     cwd = os.getcwd()
     config = _load_config(config_path, (".",), None)
     args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
-    progress = not quiet and sys.stderr.isatty()
+    progress = not quiet and sys.stderr is not None and sys.stderr.isatty()
     result = _run(History(args, cwd), config, jobs, baseline_path, progress)
     return _report(
         result, config, _outputs(output_formats, fmt, output), show_secrets, quiet, False
@@ -372,23 +382,35 @@ def fleet(
 
 
 @cli.command("install-hook")
-@click.option("--force", is_flag=True, help="Replace a pre-commit hook that is not hex-guard's.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a pre-commit hook that is not hex-guard's (kept; uninstall-hook restores it).",
+)
 def install_hook(force: bool) -> int:
     """Install a plain git pre-commit hook that runs `hex-guard scan --staged`."""
-    from hex_guard import gitscan
+    from hex_guard import githook
 
-    path = gitscan.install_hook(os.getcwd(), sys.executable, force)
-    sys.stderr.write(f"hex-guard: installed {path}\n")
+    path, kept = githook.install_hook(os.getcwd(), sys.executable, force)
+    if kept:
+        say(f"hex-guard: kept the hook it replaced as {kept}\n")
+    say(f"hex-guard: installed {path}\n")
     return 0
 
 
 @cli.command("uninstall-hook")
 def uninstall_hook() -> int:
-    """Remove the git pre-commit hook hex-guard installed (and no other)."""
-    from hex_guard import gitscan
+    """Remove the git pre-commit hook hex-guard installed (and no other); restore the one it
+    replaced."""
+    from hex_guard import githook
 
-    path = gitscan.uninstall_hook(os.getcwd())
-    sys.stderr.write(f"hex-guard: removed {path}\n" if path else "hex-guard: no hook installed\n")
+    path, restored = githook.uninstall_hook(os.getcwd())
+    if path is None:
+        say("hex-guard: no hook installed\n")
+    elif restored:
+        say(f"hex-guard: removed hex-guard's hook and restored the one it replaced at {path}\n")
+    else:
+        say(f"hex-guard: removed {path}\n")
     return 0
 
 
@@ -410,11 +432,11 @@ def rules(fmt: str, check: bool, config_path: str | None) -> int:
     if check:
         failures = check_rules(config.rules())
         for failure in failures:
-            sys.stderr.write(f"hex-guard: {failure}\n")
+            say(f"hex-guard: {failure}\n")
         count = len(config.rules())
-        sys.stderr.write(f"hex-guard: {count} rule(s) checked, {len(failures)} failure(s)\n")
+        say(f"hex-guard: {count} rule(s) checked, {len(failures)} failure(s)\n")
         return 1 if failures else 0
-    sys.stdout.write(render_rules(config.rules(), fmt))
+    _stdout(render_rules(config.rules(), fmt))
     return 0
 
 
@@ -424,7 +446,7 @@ def show_config(config_path: str | None) -> int:
     """Print the effective configuration and where each value comes from."""
     from hex_guard.config_report import render_config
 
-    sys.stdout.write(render_config(_load_config(config_path, (".",), None)))
+    _stdout(render_config(_load_config(config_path, (".",), None)))
     return 0
 
 
@@ -459,7 +481,7 @@ def baseline_create(
     result = scan_module.run(_paths(targets), _load_config(config_path, targets, None), jobs)
     entries = baseline_module.entries_of(result.findings)
     baseline_module.write(baseline_file, entries)
-    sys.stderr.write(f"hex-guard: wrote {len(entries)} finding(s) to {baseline_file}\n")
+    say(f"hex-guard: wrote {len(entries)} finding(s) to {baseline_file}\n")
     return 0
 
 
@@ -476,14 +498,13 @@ def baseline_prune(
     from hex_guard import scan as scan_module
 
     targets = paths or (".",)
+
     entries = baseline_module.load(baseline_file)
     result = scan_module.run(_paths(targets), _load_config(config_path, targets, None), jobs)
     present = {f.fingerprint for f in result.findings}
     kept = [e for e in entries if e.fingerprint in present]
     baseline_module.write(baseline_file, kept)
-    sys.stderr.write(
-        f"hex-guard: kept {len(kept)} of {len(entries)} baseline entries in {baseline_file}\n"
-    )
+    say(f"hex-guard: kept {len(kept)} of {len(entries)} baseline entries in {baseline_file}\n")
     return 0
 
 
@@ -493,19 +514,25 @@ def _internal_error(exc: BaseException) -> int:
 
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
-    sys.stderr.write(
+    say(
         f"hex-guard: internal error: {type(exc).__name__}{where}; nothing was let through "
         "(set HEX_GUARD_DEBUG=1 for the traceback)\n"
     )
-    if os.environ.get("HEX_GUARD_DEBUG"):
+    if os.environ.get("HEX_GUARD_DEBUG") and sys.stderr is not None:
         traceback.print_exception(type(exc), exc, exc.__traceback__)
     return EXIT_INTERNAL
+
+
+def _stdout(text: str) -> None:
+    from hex_guard import output
+
+    output.write_reports([(text, None)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     # A path with invalid UTF-8 arrives as lone surrogates; print it escaped, never crash on it.
     for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
+        if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
         code = cli.main(
@@ -516,20 +543,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        with contextlib.suppress(OSError, ValueError):
+            exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        sys.stderr.write("hex-guard: aborted\n")
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort; the shell's convention for SIGINT is 128 + 2.
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            return _interrupted()
+        say("hex-guard: aborted\n")
         return EXIT_USAGE
     except HexGuardError as exc:
-        sys.stderr.write(f"hex-guard: error: {exc}\n")
+        say(f"hex-guard: error: {exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("hex-guard: interrupted\n")
-        return EXIT_INTERNAL
+        return _interrupted()
     except Exception as exc:
         return _internal_error(exc)
     return code if isinstance(code, int) else 0
+
+
+def _interrupted() -> int:
+    say("hex-guard: interrupted; nothing was written\n")
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ def run(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[in
 
 
 def test_scan_fixtures_finds_real_findings_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, err = run(["scan", "fixtures/"], REPO_ROOT, monkeypatch)
+    code, out, err = run(
+        ["scan", "--config", "fixtures/pyproject.toml", "fixtures/"], REPO_ROOT, monkeypatch
+    )
     assert code == 1
     assert "hex-api-token critical" in out
     assert "fixtures/demo-data-repo/.env:2:15" in out

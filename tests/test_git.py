@@ -104,8 +104,9 @@ def test_install_hook_respects_hooks_path_and_foreign_hooks(
     assert main(["install-hook", "--force"]) == 0
     assert "-m hex_guard scan --staged" in (repo / ".githooks" / "pre-commit").read_text()
     assert main(["install-hook"]) == 0  # re-installing our own hook is fine
-    assert main(["uninstall-hook"]) == 0
-    assert not (repo / ".githooks" / "pre-commit").exists()
+    assert main(["uninstall-hook"]) == 0  # the hook it replaced comes back
+    assert (repo / ".githooks" / "pre-commit").read_text().endswith("theirs\n")
+    assert main(["uninstall-hook"]) == 2
 
 
 # --- ranges -------------------------------------------------------------------------------------

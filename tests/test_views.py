@@ -26,7 +26,9 @@ def scan_json(
     path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> list[dict]:
     monkeypatch.chdir(path.parent)
-    main(["scan", "-q", "--format", "json", "--show-secrets", path.name])
+    # The repository's config excludes fixtures/; the demo tree's own config does not.
+    demo = ["--config", str(DEMO.parent / "pyproject.toml")] if DEMO in path.parents else []
+    main(["scan", "-q", "--format", "json", "--show-secrets", *demo, path.name])
     return json.loads(capsys.readouterr().out)["findings"]
 
 
@@ -201,10 +203,25 @@ def test_notebook_scan_of_the_demo_repo_matches_the_cli(monkeypatch: pytest.Monk
     assert {f.cell and f.cell.number for f in result.findings} == {1, 2, 3}
 
 
-def test_utf8_notebook_columns_count_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": [
-        "# naïve café ☕\n", "u = 'postgresql://etl:Rs8pW2qLx9@db.acme.io/dw'  # ☕ ünïcode\n"]}],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+def test_utf8_notebook_columns_count_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "source": [
+                    "# naïve café ☕\n",
+                    "u = 'postgresql://etl:Rs8pW2qLx9@db.acme.io/dw'  # ☕ ünïcode\n",
+                ],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     raw = json.dumps(notebook, ensure_ascii=False, indent=1)
     (tmp_path / "u.ipynb").write_text(raw, encoding="utf-8")
     (finding,) = scan_json(tmp_path / "u.ipynb", monkeypatch, capsys)
