@@ -161,12 +161,6 @@ class PathMatcher:
 # --- locating and reading the file ----------------------------------------------------------
 
 
-def search_start(paths: Sequence[str]) -> str:
-    """Where config lookup starts: the directory the scanned paths share (black's rule)."""
-    dirs = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths]
-    return os.path.commonpath(dirs) if dirs else os.getcwd()
-
-
 def _load_toml(path: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -397,13 +391,23 @@ class Resolver:
         self._by_dir: dict[str, tuple[Config, ...]] = {}
         self._by_file: dict[str, Config] = {}
         self._matchers: dict[int, PathMatcher] = {}
+        # The config of the directory the run starts in: reports, `--report-unused`, history.
+        self.primary = self._chain(os.getcwd())[0]
 
     @classmethod
     def fixed(cls, config: Config) -> Resolver:
         """One config for every file."""
-        resolver = cls(None)
+        resolver = cls.__new__(cls)
+        resolver._max_file_size = None
         resolver._fixed = (config,)
+        resolver._by_dir, resolver._by_file, resolver._matchers = {}, {}, {}
+        resolver.primary = config
         return resolver
+
+    def seen(self) -> list[Config]:
+        """Every config this resolver has handed out so far, the primary first."""
+        found = [self.primary, *(self._fixed or ()), *self._by_file.values()]
+        return list({id(c): c for c in found}.values())
 
     def _adjust(self, config: Config) -> Config:
         if self._max_file_size is None:

@@ -89,7 +89,7 @@ class History:
             record.commits.add(entry.commit.sha)
             record.paths.add(entry.path)
             if entry.path not in excluded:
-                excluded[entry.path] = scope.excluder.matches(os.path.join(self.root, entry.path))
+                excluded[entry.path] = scope.matches(os.path.join(self.root, entry.path))
             if excluded[entry.path]:
                 continue
             # Log runs newest first: a later entry is an older introduction.

@@ -19,7 +19,7 @@ from hex_guard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, HexGua
 from hex_guard.output import say
 
 if TYPE_CHECKING:
-    from hex_guard.config import Config
+    from hex_guard.config import Config, Resolver
     from hex_guard.scan import ScanResult, Source
 
 
@@ -34,17 +34,16 @@ def _use_color(output: str | None) -> bool:
     return output is None and "NO_COLOR" not in os.environ and bool(stdout and stdout.isatty())
 
 
-def _load_config(
-    config_path: str | None, targets: Sequence[str], max_file_size: int | None
-) -> Config:
-    import dataclasses
+def _configs(config_path: str | None, max_file_size: int | None = None) -> Resolver:
+    """Each file's config: `--config` for all, else the nearest config above the file."""
+    from hex_guard.config import Resolver
 
-    from hex_guard import config as config_module
+    return Resolver(config_path, max_file_size)
 
-    config = config_module.load(config_path, config_module.search_start(targets))
-    if max_file_size is not None:
-        config = dataclasses.replace(config, max_file_size=max_file_size)
-    return config
+
+def _load_config(config_path: str | None) -> Config:
+    """The config of the current directory (commands that do not scan files)."""
+    return _configs(config_path).primary
 
 
 def _baseline_fingerprints(path: str | None) -> frozenset[str]:
@@ -57,7 +56,7 @@ def _baseline_fingerprints(path: str | None) -> frozenset[str]:
 
 def _run(
     source: Source,
-    config: Config,
+    configs: Resolver,
     jobs: int | None,
     baseline_path: str | None,
     progress: bool = False,
@@ -65,8 +64,8 @@ def _run(
     """Every scan command's one call into the corridor, with the baseline it names."""
     from hex_guard import scan as scan_module
 
-    known = _baseline_fingerprints(baseline_path or config.baseline)
-    return scan_module.run(source, config, jobs, baseline=known, progress=progress)
+    known = _baseline_fingerprints(baseline_path or configs.primary.baseline)
+    return scan_module.run(source, configs, jobs, baseline=known, progress=progress)
 
 
 def _paths(paths: Sequence[str]) -> Source:
@@ -195,11 +194,11 @@ def scan(
     if modes > 1 or (modes and paths):
         raise click.UsageError("--staged, --diff, --pre-push and PATH exclude each other")
     targets = paths or (".",)
-    config = _load_config(config_path, targets, max_file_size)
+    configs = _configs(config_path, max_file_size)
     source = _git_source(staged, diff_range) if modes else _paths(targets)
-    result = _run(source, config, jobs, baseline_path)
+    result = _run(source, configs, jobs, baseline_path)
     outputs = _outputs(output_formats, fmt, output)
-    return _report(result, config, outputs, show_secrets, quiet, report_unused)
+    return _report(result, configs.primary, outputs, show_secrets, quiet, report_unused)
 
 
 def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[str, str | None]]:
@@ -291,12 +290,12 @@ def history(
     if rev_range and all_refs:
         raise click.UsageError("give --all or a REV-RANGE, not both")
     cwd = os.getcwd()
-    config = _load_config(config_path, (".",), None)
+    configs = _configs(config_path)
     args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr is not None and sys.stderr.isatty()
-    result = _run(History(args, cwd), config, jobs, baseline_path, progress)
+    result = _run(History(args, cwd), configs, jobs, baseline_path, progress)
     return _report(
-        result, config, _outputs(output_formats, fmt, output), show_secrets, quiet, False
+        result, configs.primary, _outputs(output_formats, fmt, output), show_secrets, quiet, False
     )
 
 
@@ -428,7 +427,7 @@ def rules(fmt: str, check: bool, config_path: str | None) -> int:
     """List every detection rule (built-in and from the config) with a redacted example."""
     from hex_guard.rules_report import check_rules, render_rules
 
-    config = _load_config(config_path, (".",), None)
+    config = _load_config(config_path)
     if check:
         failures = check_rules(config.rules())
         for failure in failures:
@@ -446,7 +445,7 @@ def show_config(config_path: str | None) -> int:
     """Print the effective configuration and where each value comes from."""
     from hex_guard.config_report import render_config
 
-    _stdout(render_config(_load_config(config_path, (".",), None)))
+    _stdout(render_config(_load_config(config_path)))
     return 0
 
 
@@ -478,7 +477,7 @@ def baseline_create(
     from hex_guard import scan as scan_module
 
     targets = paths or (".",)
-    result = scan_module.run(_paths(targets), _load_config(config_path, targets, None), jobs)
+    result = scan_module.run(_paths(targets), _configs(config_path), jobs)
     entries = baseline_module.entries_of(result.findings)
     baseline_module.write(baseline_file, entries)
     say(f"hex-guard: wrote {len(entries)} finding(s) to {baseline_file}\n")
@@ -500,7 +499,7 @@ def baseline_prune(
     targets = paths or (".",)
 
     entries = baseline_module.load(baseline_file)
-    result = scan_module.run(_paths(targets), _load_config(config_path, targets, None), jobs)
+    result = scan_module.run(_paths(targets), _configs(config_path), jobs)
     present = {f.fingerprint for f in result.findings}
     kept = [e for e in entries if e.fingerprint in present]
     baseline_module.write(baseline_file, kept)

@@ -34,6 +34,11 @@ class WorkerDied(HexGuardError):
 
 
 def _worker(work: Callable[[Any], Any], tasks: Any, results: Any) -> None:
+    # Ctrl-C in a terminal signals the whole process group: only the parent handles it (and
+    # terminates the workers), so no worker prints a traceback or dies mid-handover.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for index, batch in iter(tasks.get, None):
         try:
             results.put((index, True, work(batch)))

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from hex_guard import pool, views
 from hex_guard.allowlist import Allowlist
-from hex_guard.config import Config, PathMatcher
+from hex_guard.config import Config, PathMatcher, Resolver
 from hex_guard.detect import Engine
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
 from hex_guard.records import Finding, Found, Fragment, Outcome, Plan, Skip, Unit
@@ -111,17 +111,26 @@ def scan_fragment(
 
 @dataclass
 class Scope:
-    """What a source may use while planning: the config, the excludes (counted), the job
-    count, and the run's statistics (for skips found while listing)."""
+    """What a source may use while planning: the config of the run's directory, the excludes
+    (each file's own, counted), the job count, and the run's statistics (for skips found while
+    listing)."""
 
     config: Config
-    excluder: PathMatcher
+    configs: Resolver
     jobs: int
     stats: Stats
 
+    @property
+    def excluder(self) -> PathMatcher:
+        return self.configs.excluder(self.config)
+
+    def matches(self, fs_path: str) -> bool:
+        """Whether the file's config, or one above it, excludes `fs_path` (not counted)."""
+        return self.configs.excluded(fs_path)
+
     def excluded(self, fs_path: str) -> bool:
-        """True, and counted, when the config excludes `fs_path`."""
-        if self.excluder.matches(fs_path):
+        """True, and counted, when the file's config, or one above it, excludes `fs_path`."""
+        if self.configs.excluded(fs_path):
             self.stats.excluded += 1
             return True
         return False
@@ -147,12 +156,26 @@ class Source(Protocol):
     def finish(self, found: list[Found], scope: Scope) -> Outcome: ...
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Scanner:
-    """The batch function every executor maps: read, detect, allowlist."""
+    """The batch function every executor maps: read, then detect and allowlist each fragment
+    under the config that governs its file."""
 
     source: Source
     pipeline: Pipeline
+    configs: Resolver
+    large: bool
+    # Pipelines of nested configs, built on first use (in the worker that meets one).
+    others: dict[int, Pipeline] = field(default_factory=dict)
+
+    def pipeline_for(self, fs_path: str) -> Pipeline:
+        config = self.configs.for_file(fs_path)
+        if config is self.configs.primary:
+            return self.pipeline
+        built = self.others.get(id(config))
+        if built is None:
+            built = self.others[id(config)] = Pipeline.build(config, large=self.large)
+        return built
 
     def __call__(self, batch: Any) -> tuple[list[Found], Stats]:
         stats = Stats()
@@ -161,7 +184,8 @@ class _Scanner:
             if isinstance(item, Skip):
                 stats.skipped.append(item)
                 continue
-            for finding in scan_fragment(self.pipeline, item.fragment, item.fs_path, stats):
+            pipeline = self.pipeline_for(item.fs_path)
+            for finding in scan_fragment(pipeline, item.fragment, item.fs_path, stats):
                 found.append((item.tag, finding))
         return found, stats
 
@@ -190,11 +214,15 @@ def _with_progress(results: Iterator[Any]) -> Iterator[Any]:
 
 
 def _known(
-    findings: Iterable[Finding], config: Config, baseline: Collection[str], stats: Stats
+    findings: Iterable[Finding], configs: Resolver, baseline: Collection[str], stats: Stats
 ) -> list[Finding]:
     """The one fingerprint filter: config `ignore` (counted as suppressed, like any allowlist
-    entry) and the baseline (counted as baselined)."""
-    ignore = {fp: i for i, fp in enumerate(config.ignore)}
+    entry) and the baseline (counted as baselined). A fingerprint names its path, so the
+    ignore lists of every config in the run are one set."""
+    ignore: dict[str, int] = {}
+    for config in configs.seen():
+        for i, fp in enumerate(config.ignore):
+            ignore.setdefault(fp, i)
     kept = []
     for finding in findings:
         index = ignore.get(finding.fingerprint)
@@ -210,7 +238,7 @@ def _known(
 
 def run(
     source: Source,
-    config: Config,
+    config: Config | Resolver,
     jobs: int | None = None,
     *,
     baseline: Collection[str] = (),
@@ -218,22 +246,27 @@ def run(
 ) -> ScanResult:
     """Scan `source` under `config` with up to `jobs` processes (default: one per CPU).
 
+    `config` is one Config for every file, or a Resolver: each file under its nearest config.
+
     `baseline` holds fingerprints already known (reported as baselined, not as findings);
     `progress` draws a progress bar on stderr. The result's findings are sorted by path,
     line, column and rule, and do not depend on `jobs`.
     """
     started = time.perf_counter()
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    scope = Scope(config, config.excluder(), jobs, Stats())
+    configs = config if isinstance(config, Resolver) else Resolver.fixed(config)
+    config = configs.primary
+    scope = Scope(config, configs, jobs, Stats())
     plan = source.plan(scope)
     pipeline = Pipeline.build(config, large=plan.large)
+    scanner = _Scanner(source, pipeline, configs, plan.large)
     found: list[Found] = []
-    for batch_found, batch_stats in _results(_Scanner(source, pipeline), plan, jobs, progress):
+    for batch_found, batch_stats in _results(scanner, plan, jobs, progress):
         found.extend(batch_found)
         scope.stats.merge(batch_stats)
     outcome = source.finish(found, scope)
     stats = scope.stats
-    findings = _known(outcome.findings, config, baseline, stats)
+    findings = _known(outcome.findings, configs, baseline, stats)
     stats.duration_s = time.perf_counter() - started
     unused = unused_entries(pipeline, scope.excluder, stats, len(config.ignore))
     ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
