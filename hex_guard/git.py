@@ -198,7 +198,10 @@ def _reap(proc: subprocess.Popen[bytes], what: str, failed: bool) -> None:
     finally:
         for pipe in (proc.stdin, proc.stdout, proc.stderr):
             if pipe is not None:
-                pipe.close()
+                # Closing stdin flushes ids the writer left buffered into a git that is gone
+                # (killed, or dead of the very error being raised): that must not mask it.
+                with contextlib.suppress(BrokenPipeError):
+                    pipe.close()
     if not failed and code != 0:
         raise GitError(f"git {what} failed: {_first_error(err, code)}")
 

@@ -165,6 +165,24 @@ def test_shallow_clone_range_and_history_exit_2(
     assert "shallow" in capsys.readouterr().err
 
 
+def test_history_with_missing_objects_exits_2_naming_one(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Enough blobs that cat-file's stdin still holds ids when the first missing one is read:
+    # closing it then must not turn the error into a silent broken pipe.
+    for i in range(3000):
+        write(repo / f"f{i}.txt", f"v{i}\n")
+    git(repo, "add", ".")
+    commit(repo, "many")
+    for line in git(repo, "ls-tree", "-r", "HEAD").splitlines():
+        sha = line.split()[2]
+        (repo / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    monkeypatch.chdir(repo)
+    for jobs in ("1", "2"):
+        assert main(["history", "-j", jobs]) == 2
+        assert "is missing" in capsys.readouterr().err
+
+
 # --- history ------------------------------------------------------------------------------------
 
 
