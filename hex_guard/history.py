@@ -116,15 +116,21 @@ class History:
         def signature(path: str) -> tuple[bool, ...]:
             return tuple(r.applies_to(path) for r in scoped)
 
-        again = []
+        def others(sha: str, seen: set[tuple[bool, ...]]) -> Iterator[tuple[str, str]]:
+            for other in sorted(self.blobs[sha].kept_paths):
+                if signature(other) not in seen:
+                    seen.add(signature(other))
+                    yield sha, other
+
+        again: list[tuple[str, str]] = []
         for sha, path in self.scanned.items():
-            record = self.blobs[sha]
-            if len(record.kept_paths) > 1:
-                seen = {signature(path)}
-                for other in sorted(record.kept_paths):
-                    if signature(other) not in seen:
-                        seen.add(signature(other))
-                        again.append((sha, other))
+            if len(self.blobs[sha].kept_paths) > 1:
+                again.extend(others(sha, {signature(path)}))
+        # Blobs an earlier run scanned (incremental fleet scans), under paths not known here:
+        # each path a path-scoped rule applies to is scanned again (a file renamed to `.env`).
+        plain = tuple(False for _ in scoped)
+        for sha in sorted(self.skip_blobs & self.blobs.keys()):
+            again.extend(others(sha, {plain}))
         return again
 
     def read(self, batch: list[tuple[str, str]], max_size: int) -> Iterator[Unit | Skip]:

@@ -429,3 +429,81 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_resumes(
     fresh = main(["fleet", str(listing), "-o", str(tmp_path / "fresh"), "--format", "json", "-q"])
     fresh_out = capsys.readouterr().out
     assert fresh == code and json.loads(fresh_out) == json.loads(resumed_out)
+
+
+# --- incremental runs -----------------------------------------------------------------------------
+
+
+def repo_stats(out: Path, merged: dict) -> dict:
+    (entry,) = merged["repositories"]
+    return json.loads((out / f"{entry['id']}.json").read_text(encoding="utf-8"))["stats"]
+
+
+def test_a_rerun_after_a_new_commit_scans_only_the_new_blobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = new_repo(tmp_path / "src" / "app")
+    for j in range(3):
+        commit(repo, f"c{j}", {f"f{j}.py": f"X = {j}\n"})
+    commit(repo, "leak", {"f0.py": f"T = '{TOKEN}'\n"})
+    listing = write(tmp_path / "repos.txt", f"{repo}\n")
+    fleet = Fleet(listing, [], {})
+    out = tmp_path / "out"
+    code, first, _ = run_fleet(fleet, out, capsys)
+    assert code == 1 and repo_stats(out, first) == {**repo_stats(out, first), "blobs_scanned": 4}
+
+    commit(repo, "more", {"f1.py": "X = 'changed'\n", "new.py": f"K = '{OTHER}'\n"})
+    code, second, _ = run_fleet(fleet, out, capsys)
+    stats = repo_stats(out, second)
+    assert code == 1 and stats["incremental"] is True and stats["blobs_scanned"] == 2
+    assert [f["secret"][:7] for f in second["findings"]] == ["hxtw_01", "hxtp_fe"]
+
+    code, third, _ = run_fleet(fleet, out, capsys)
+    assert code == 1 and repo_stats(out, third)["blobs_scanned"] == 0
+    assert third == second
+    # --full rescans every blob and reports what a fresh run reports.
+    code, full, _ = run_fleet(fleet, out, capsys, "--full")
+    assert (
+        repo_stats(out, full)["blobs_scanned"] == 6
+        and repo_stats(out, full)["incremental"] is False
+    )
+    fresh = run_fleet(fleet, tmp_path / "fresh", capsys)[1]
+    assert full == fresh == second
+    # Another configuration could find other things: everything is scanned again.
+    config = write(tmp_path / "hex.toml", '[tool.hex-guard]\nexclude = ["docs/"]\n')
+    run_fleet(fleet, out, capsys, "--config", str(config))
+    assert repo_stats(out, full)["blobs_scanned"] == 6
+
+
+def test_an_old_blob_committed_under_a_new_path_is_scanned_for_that_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path-scoped rule (.env files) may apply to a blob scanned before under another name."""
+    repo = new_repo(tmp_path / "src" / "app")
+    commit(repo, "notes", {"notes.txt": f"DB_PASSWORD={PASSWORD}\n"})
+    listing = write(tmp_path / "repos.txt", f"{repo}\n")
+    fleet = Fleet(listing, [], {})
+    out = tmp_path / "out"
+    assert run_fleet(fleet, out, capsys)[0] == 0
+    git(repo, "mv", "notes.txt", ".env")
+    commit(repo, "rename")
+    code, merged, _ = run_fleet(fleet, out, capsys)
+    assert code == 1 and [f["rule_id"] for f in merged["findings"]] == ["dotenv-secret"]
+    assert merged == run_fleet(fleet, tmp_path / "fresh", capsys)[1]
+
+
+def test_the_config_key_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """The key decides whether blobs scanned before are skipped: it must not depend on hash
+    randomisation (set order) in the process that computes it."""
+    code = "from hex_guard.fleet import load_config, state; print(state.config_key(load_config(None), False))"
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**_env(), "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1
