@@ -50,6 +50,7 @@ _WORDS = frozenset(
         "passwd",
         "pass",
         "pwd",
+        "passphrase",
         "secret",
         "secrets",
         "changeme",
@@ -118,6 +119,35 @@ _WORDS = frozenset(
         "mock",
         "stub",
         "xxx",
+        "pw",
+        "passw",
+    ]
+)
+# Vendor defaults and filler words: placeholders as a whole value (`postgres`, `Magic1`), but
+# ordinary words inside a longer one (`Or4cl3Pw77` is a password).
+_DEFAULTS = frozenset(
+    [
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mariadb",
+        "airflow",
+        "superset",
+        "redash",
+        "sa",
+        "oracle",
+        "system",
+        "manager",
+        "master",
+        "loader",
+        "safe",
+        "supersafe",
+        "magic",
+        "something",
+        "anything",
+        "whatever",
+        "mysecretpassword",
+        "changethis",
     ]
 )
 # Words that name a slot (`your_db_password_here`): a value made only of these and at least one
@@ -175,8 +205,78 @@ _SLOT_WORDS = _WORDS | frozenset(
         "name",
         "id",
         "x",
+        "really",
+        "very",
+        "strong",
+        "stronger",
+        "weak",
+        "bad",
+        "good",
+        "other",
+        "diff",
+        "fallback",
+        "sensitive",
+        "custom",
+        "sample",
+        "fake",
+        "mock",
+        "dummy",
+        "test",
+        "tests",
+        "testing",
+        "from",
+        "yml",
+        "yaml",
+        "env",
+        "pat",
+        "oauth",
+        "bearer",
+        "jwt",
+        "session",
+        "cookie",
+        "signing",
+        "phrase",
+        "word",
+        "code",
+        "pin",
+        "special",
+        "chars",
+        "characters",
+        "symbols",
+        "encoded",
+        "escaped",
+        "unicode",
     ]
 )
+# Words that say a value names a role, when the value is a snake/kebab identifier
+# (`prefect_password`, `test_pat_token`, `sensitive-secret`).
+_ROLE_WORDS = frozenset(
+    [
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "pw",
+        "secret",
+        "token",
+        "passphrase",
+        "key",
+        "apikey",
+        "test",
+        "mock",
+        "fake",
+        "sample",
+        "dummy",
+        "from",
+        "example",
+        "demo",
+        "my",
+        "your",
+    ]
+)
+# Stock substrings of a one-word, lower-case, letters-only value (`testpassword`,
+# `badbadpassword`): only there, where a random value with digits or mixed case cannot be.
+_STOCK_INFIXES = ("password", "passwd", "secret", "token", "test", "pass")
 
 # Markers long enough that a random token never holds one by chance: matched as substrings.
 _LONG_MARKERS = (
@@ -195,8 +295,11 @@ _LONG_MARKERS = (
     "your_",
     "your-",
 )
-_SEPARATORS = lazy(r"[\s_\-.+\\]")
-_WORD_SPLIT = lazy(r"[A-Z]?[a-z0-9@$!|]+|[A-Z0-9@$!|]+(?![a-z])")
+_SEPARATORS = lazy(r"[\s_\-.+\\$()\[\]{}%^&*#~,;:/=?'\"]")
+_WORD_SPLIT = lazy(r"[A-Z]?[a-z0-9@!|]+|[A-Z0-9@!|]+(?![a-z])")
+_IDENTIFIER_WORDS = lazy(r"^[a-z]+(?:[_\-][a-z]+)+\d{0,3}$")
+_LOWER_WORD = lazy(r"^(?:[a-z]+|[A-Z]+)$")
+_CODE_FRAGMENT = lazy(r"^[,()+]|[,(+]$")
 _TRAILING = lazy(r"[\d!?.*#@$%^&_+\-~]+$")
 _LEET_I = str.maketrans("@4310$5!7|", "aaeiossitl")
 _LEET_L = str.maketrans("@4310$5!7|", "aaeloss1tl")
@@ -229,17 +332,51 @@ def _is_low_entropy(value: str) -> bool:
     return len(set(value)) <= 2 or (len(value) >= 8 and shannon_entropy(value) < 1.5)
 
 
+_NON_ALNUM = lazy(r"[^a-z0-9]+")
+
+
 def _forms(word: str) -> set[str]:
-    """A word lower-cased, without a trailing run of digits/punctuation, and de-leeted."""
+    """A word lower-cased, without a trailing run of digits/punctuation, de-leeted, and with its
+    remaining punctuation dropped (`p@ss!word/123` is `password`)."""
     lowered = word.lower()
     stems = {lowered, _TRAILING.sub("", lowered)}
-    return {f for s in stems for f in (s, s.translate(_LEET_I), s.translate(_LEET_L)) if f}
+    out = set()
+    for stem in stems:
+        for form in (stem, stem.translate(_LEET_I), stem.translate(_LEET_L)):
+            out.add(form)
+            out.add(_NON_ALNUM.sub("", form))
+        out.add(_NON_ALNUM.sub("", stem.replace("@", "a").replace("$", "s")))
+    out.discard("")
+    return out
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one substitution, insertion or deletion."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+_EDIT_WORDS = tuple(w for w in _WORDS if len(w) >= 4)
+
+
+def _near_stock_word(value: str) -> bool:
+    """`p/ss`, `passwrd`, `passw*rd`: a stock word with one character swapped, added or lost."""
+    if not 4 <= len(value) <= 16:
+        return False
+    lowered = _TRAILING.sub("", value.lower()) or value.lower()
+    return any(_one_edit(lowered, w) for w in _EDIT_WORDS if abs(len(w) - len(lowered)) <= 1)
 
 
 def _is_stock_word(value: str) -> bool:
     """`password`, `Password1`, `p@ssw0rd!`, `pa$$word`, `pass+word`, `s3cr3t`."""
-    joined = _SEPARATORS.sub("", value)
-    return any(_SEPARATORS.sub("", f) in _WORDS for f in _forms(joined))
+    joined = _SEPARATORS.sub("", value.replace("$", "s"))
+    bare = _SEPARATORS.sub("", value)
+    forms = {_SEPARATORS.sub("", f) for w in (joined, bare) for f in _forms(w)}
+    return bool(forms & _WORDS or forms & _DEFAULTS)
 
 
 def _words(value: str) -> list[str]:
@@ -248,13 +385,29 @@ def _words(value: str) -> list[str]:
 
 
 def _is_slot_phrase(value: str) -> bool:
-    words = _words(value)
+    """`your_db_password_here`, `Strong!Passw0rd`, `ReallyStrongPwd1234%^&*`: slot words only."""
+    words = [w for w in _words(value) if len(_TRAILING.sub("", w)) > 1]
     if len(words) < 2:
         return False
     stock = [w for w in words if _forms(w) & _WORDS]
-    return bool(stock) and all(
-        _forms(w) & _SLOT_WORDS or not _TRAILING.sub("", w.lower()) for w in words
-    )
+    return bool(stock) and all(_forms(w) & _SLOT_WORDS for w in words)
+
+
+def _is_named_value(value: str) -> bool:
+    """An identifier that names the value's role, or a one-word dictionary-like value.
+
+    `prefect_password`, `test_pat_token`, `ge_tutorials` (two words), `postgres`, `myhookid`. A
+    passphrase has three or more words and no role word; a random value is longer than a word,
+    or mixes case, or has digits.
+    """
+    if _IDENTIFIER_WORDS.match(value):
+        words = re.split(r"[_\-]", value.rstrip("0123456789"))
+        roles = {f for w in words for f in _forms(w)} & _ROLE_WORDS
+        return bool(roles) or len(words) == 2
+    if _LOWER_WORD.match(value):
+        lowered = value.lower()
+        return len(value) <= 12 or any(stock in lowered for stock in _STOCK_INFIXES)
+    return False
 
 
 def _has_marker(lowered: str) -> bool:
@@ -273,13 +426,18 @@ def is_placeholder(value: str) -> bool:
             return True
     lowered = value.lower()
     return (
-        _INTERPOLATION.search(value) is not None
+        not any(c.isalnum() for c in value)
+        or (value.isdigit() and len(value) < 6)
+        or _CODE_FRAGMENT.search(value) is not None
+        or _INTERPOLATION.search(value) is not None
         or _REFERENCE.match(value) is not None
         or _MASK.search(value) is not None
         or _is_stock_word(value)
+        or _near_stock_word(value)
         or lowered.startswith(("your", "my_", "my-"))
         or _has_marker(lowered)
         or _is_slot_phrase(value)
+        or _is_named_value(value)
         or _is_sequential(value)
         or _is_low_entropy(value)
     )

@@ -123,8 +123,8 @@ EXTRA_TRUE = [
         "db-uri-password",
         "awsathena+rest://AKIAEXAMPL:wJalrXUtnFEMIK7MDENGbPxRfiCY9@athena.us-east-1.amazonaws.com:443/db",
     ),
-    ("db-uri-password", "postgresql://svc:p%40ss%3Aw0rd9@pg.acme.io/db"),
-    ("odbc-password", "Server=tcp:sql.acme.io,1433;Database=dw;Uid=hex;Pwd={p@ss;w0rd9};"),
+    ("db-uri-password", "postgresql://svc:k%40xq%3Az7v9@pg.acme.io/db"),
+    ("odbc-password", "Server=tcp:sql.acme.io,1433;Database=dw;Uid=hex;Pwd={k@xq;z7v9};"),
     ("databricks-token", "export DATABRICKS_TOKEN=dapi5f1c0e9a7b3d4c2e8f6a0b1c2d3e4f5a"),
     (
         "motherduck-token",

@@ -60,12 +60,30 @@ def statuses(text: str, path: str = "settings.py") -> set[Status]:
 # Every form hex-guard finds a PostgreSQL password in: (template, path).
 PG_FORMS = [
     ("DATABASE_URL=postgresql://{user}:{pw}@{host}:{port}/postgres\n", ".env.production"),
-    ('engine = create_engine("postgresql+psycopg2://{user}:{pw}@{host}:{port}/postgres")\n', "db.py"),
-    ('url = "jdbc:postgresql://{host}:{port}/postgres?user={user}&password={pw}&ssl=false"\n', "App.java"),
-    ('conn = psycopg2.connect("host={host} port={port} dbname=postgres user={user} password={pw}")\n', "etl.py"),
-    ("conn = psycopg2.connect(\n    host='{host}',\n    port={port},\n    user='{user}',\n    password='{pw}',\n)\n", "etl.py"),
-    ('cs = "Driver={{PostgreSQL Unicode}};Server={host};Port={port};Database=postgres;Uid={user};Pwd={pw};"\n', "odbc.py"),
-    ("hex:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: {host}\n      port: {port}\n      user: {user}\n      password: {pw}\n      dbname: postgres\n      schema: public\n", "profiles.yml"),
+    (
+        'engine = create_engine("postgresql+psycopg2://{user}:{pw}@{host}:{port}/postgres")\n',
+        "db.py",
+    ),
+    (
+        'url = "jdbc:postgresql://{host}:{port}/postgres?user={user}&password={pw}&ssl=false"\n',
+        "App.java",
+    ),
+    (
+        'conn = psycopg2.connect("host={host} port={port} dbname=postgres user={user} password={pw}")\n',
+        "etl.py",
+    ),
+    (
+        "conn = psycopg2.connect(\n    host='{host}',\n    port={port},\n    user='{user}',\n    password='{pw}',\n)\n",
+        "etl.py",
+    ),
+    (
+        'cs = "Driver={{PostgreSQL Unicode}};Server={host};Port={port};Database=postgres;Uid={user};Pwd={pw};"\n',
+        "odbc.py",
+    ),
+    (
+        "hex:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: {host}\n      port: {port}\n      user: {user}\n      password: {pw}\n      dbname: postgres\n      schema: public\n",
+        "profiles.yml",
+    ),
 ]
 
 
@@ -88,9 +106,18 @@ MY_FORMS = [
     ("DATABASE_URL=mysql://{user}:{pw}@{host}:{port}/analytics\n", ".env.local"),
     ('e = create_engine("mariadb+pymysql://{user}:{pw}@{host}:{port}/analytics")\n', "db.py"),
     ('url = "jdbc:mariadb://{host}:{port}/analytics?user={user}&password={pw}"\n', "App.java"),
-    ('db = pymysql.connect(host="{host}", port={port}, user="{user}", passwd="{pw}", database="analytics")\n', "load.py"),
-    ('cs = "Driver={{MariaDB ODBC 3.1 Driver}};Server={host};Port={port};Database=analytics;Uid={user};Pwd={pw};"\n', "odbc.py"),
-    ("hex:\n  outputs:\n    dev:\n      type: mysql\n      server: x\n      host: {host}\n      port: {port}\n      username: {user}\n      password: {pw}\n      schema: analytics\n", "profiles.yml"),
+    (
+        'db = pymysql.connect(host="{host}", port={port}, user="{user}", passwd="{pw}", database="analytics")\n',
+        "load.py",
+    ),
+    (
+        'cs = "Driver={{MariaDB ODBC 3.1 Driver}};Server={host};Port={port};Database=analytics;Uid={user};Pwd={pw};"\n',
+        "odbc.py",
+    ),
+    (
+        "hex:\n  outputs:\n    dev:\n      type: mysql\n      server: x\n      host: {host}\n      port: {port}\n      username: {user}\n      password: {pw}\n      schema: analytics\n",
+        "profiles.yml",
+    ),
 ]
 
 

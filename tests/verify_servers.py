@@ -115,16 +115,38 @@ def postgres_server() -> Iterator[Server]:
     try:
         subprocess.run(
             _as_postgres(
-                [initdb, "-D", data, "-U", PG_USER, f"--pwfile={pwfile}", "--auth-host=scram-sha-256",
-                 "--auth-local=trust", "-E", "UTF8", "--no-sync"]
+                [
+                    initdb,
+                    "-D",
+                    data,
+                    "-U",
+                    PG_USER,
+                    f"--pwfile={pwfile}",
+                    "--auth-host=scram-sha-256",
+                    "--auth-local=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
             ),
             check=True,
             capture_output=True,
         )
         proc = subprocess.Popen(
             _as_postgres(
-                [postgres, "-D", data, "-p", str(port), "-k", root, "-c", "listen_addresses=127.0.0.1",
-                 "-c", "fsync=off"]
+                [
+                    postgres,
+                    "-D",
+                    data,
+                    "-p",
+                    str(port),
+                    "-k",
+                    root,
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                ]
             ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -158,15 +180,30 @@ def mariadb_server() -> Iterator[Server]:
     proc = None
     try:
         subprocess.run(
-            [install, "--no-defaults", f"--datadir={data}", *user, "--skip-test-db",
-             "--auth-root-authentication-method=socket"],
+            [
+                install,
+                "--no-defaults",
+                f"--datadir={data}",
+                *user,
+                "--skip-test-db",
+                "--auth-root-authentication-method=socket",
+            ],
             check=True,
             capture_output=True,
         )
         proc = subprocess.Popen(
-            [mariadbd, "--no-defaults", f"--datadir={data}", f"--port={port}",
-             "--bind-address=127.0.0.1", f"--socket={sock}", f"--pid-file={root}/pid",
-             "--skip-log-bin", "--innodb-buffer-pool-size=16M", *user],
+            [
+                mariadbd,
+                "--no-defaults",
+                f"--datadir={data}",
+                f"--port={port}",
+                "--bind-address=127.0.0.1",
+                f"--socket={sock}",
+                f"--pid-file={root}/pid",
+                "--skip-log-bin",
+                "--innodb-buffer-pool-size=16M",
+                *user,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -199,8 +236,23 @@ def redis_server() -> Iterator[Server]:
     root = tempfile.mkdtemp(prefix="hexguard-redis-")
     port = free_port()
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", REDIS_PASSWORD,
-         "--save", "", "--appendonly", "no", "--dir", root, "--daemonize", "no"],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--requirepass",
+            REDIS_PASSWORD,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            root,
+            "--daemonize",
+            "no",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -52,7 +52,7 @@ def _dotenv_value_is_random(value: str) -> bool:
 
 def _dotenv_secret(data: bytes, m: re.Match[bytes]) -> bool:
     value = v.secret_of(m)
-    if _NON_SECRET_VALUE.match(value) or len(value) < 6:
+    if _NON_SECRET_VALUE.match(value) or len(value) < 6 or v.user_beside(data, m, value):
         return False
     return key_is_secret(m.group("key").decode("ascii", "replace")) or _dotenv_value_is_random(
         value
@@ -241,12 +241,13 @@ TABLE: tuple[Rule, ...] = (
         description="JDBC URL with a password parameter",
         severity=Severity.HIGH,
         pattern=(
-            r"(?i)\bjdbc:[a-z0-9\-]{2,30}:[^\s\"'<>]{0,512}?[;?&:](?:password|pwd)\s*=\s*"
+            r"(?i)\bjdbc:[a-z0-9\-]{2,30}:[^\s\"'<>]{0,512}?[;?&:](?:password|pwd)[ \t]*=[ \t]*"
             r"(?P<secret>[^;&\s\"'<>]{1,256})"
         ),
         keywords=("jdbc:",),
         hint="Rotate the password and pass it through the driver's properties or the environment.",
         priority=75,
+        validate=v.not_user_beside,
         examples=(
             f"jdbc:sqlserver://sql01.acme.local:1433;databaseName=dw;user=etl;password={_pw('j1')};encrypt=true",
             f"jdbc:snowflake://xy12345.snowflakecomputing.com/?user=u&password={_pw('j2')}",
@@ -265,8 +266,11 @@ TABLE: tuple[Rule, ...] = (
         description="ODBC / ADO.NET connection string with a password",
         severity=Severity.HIGH,
         pattern=(
-            r"(?im)(?:^|[;\s\"'{])(?:password|pwd)\s*=\s*"
-            r"(?P<secret>\{[^}\n]{1,128}\}|[^;\"'\s\\][^;\"'\n\\]{0,127}?)(?=\s*(?:;|$|[\"'\\]))"
+            # `[ \t]*`, and no `key=` as the value: an empty `Password=` must not swallow the
+            # next pair (`Password=;Server=x`, or `Server=x` on the next line).
+            r"(?im)(?:^|[;\s\"'{])(?:password|pwd)[ \t]*=[ \t]*(?![A-Za-z][\w ]{0,30}=)"
+            r"(?P<secret>\{[^}\n]{1,128}\}|[^;\"'\s\\][^;\"'\n\\]{0,127}?)"
+            r"(?=[ \t]*(?:;|$|[\"'\\]|&(?:amp|quot|apos);))"
         ),
         keywords=("pwd", "password"),
         gate=r"(?:password|pwd)[ \t]*=",
@@ -290,7 +294,11 @@ TABLE: tuple[Rule, ...] = (
         id="libpq-dsn-password",
         description="libpq key=value DSN with a password",
         severity=Severity.HIGH,
-        pattern=r"(?im)(?:^|[\s\"'])password\s*=\s*(?P<secret>'[^'\n]{1,128}'|[^\s'\";\\]{1,128})",
+        # A libpq DSN has no commas or parentheses: `password=password,` is a Python call.
+        pattern=(
+            r"(?im)(?:^|[\s\"'])password[ \t]*=[ \t]*(?![A-Za-z]\w{0,30}=)"
+            r"(?P<secret>'[^'\n]{1,128}'|[^\s'\";\\,()]{1,128})(?=$|[\s'\"\\])"
+        ),
         keywords=("password",),
         gate=r"password[ \t]*=",
         hint="Rotate the password; use a .pgpass file outside the repository or PGPASSWORD.",
@@ -494,6 +502,7 @@ TABLE: tuple[Rule, ...] = (
         ),
         hint="Rotate the credential; create the connection in Hex's UI or read it from a secret.",
         priority=40,
+        validate=v.not_user_beside,
         examples=(
             f'{{"connectionDetails": {{"redshift": {{"user": "u", "password": "{_pw("f1")}"}}}}}}',
             f'"secretAccessKey": "{_fake("f2", 36)}"',

@@ -86,18 +86,55 @@ _DEV_HOSTS = frozenset(
 TOKEN_PREFIXES_IN_URIS = ("dapi", "hxtp_", "hxtw_", "hex_token_", "ghp_", "github_pat_")
 
 
+# Demo accounts whose passwords the vendors publish; a suffix only satisfies a complexity rule
+# (`scott:tiger^5HHH`, the sqlalchemy MSSQL test DSN).
+_DEMO_PASSWORDS = {"scott": "tiger"}
+_USER_SPLIT = lazy(r"[^a-z0-9]+")
+_SUFFIX = lazy(r"[\d\W_]*$")
+
+
+def derived_from_user(user: str, password: str) -> bool:
+    """`feast:feast`, `C##LOADER:loader`, `dlt-loader:loader`, `dremio`/`dremio123`: a password
+    that is its user's name (or a part of it), give or take case and a digit/punctuation suffix."""
+    user, password = user.lower(), password.lower()
+    if not user or not password:
+        return False
+    demo = _DEMO_PASSWORDS.get(user)
+    if demo is not None and password.startswith(demo):
+        return True
+    stem = _SUFFIX.sub("", password)
+    parts = {p for p in _USER_SPLIT.split(user) if len(p) > 1}
+    return bool(stem) and (stem == _SUFFIX.sub("", user) or stem in parts)
+
+
 def uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
-    """Drop templated URIs and local-dev defaults such as `postgres:postgres@localhost`."""
+    """Drop templated URIs and demo defaults such as `postgres:postgres@postgres-db`."""
     user = unquote(m.group("user").decode("utf-8", "replace"))
-    password = unquote(secret_of(m))
-    host = m.group("host").decode("utf-8", "replace").lower() if m.group("host") else ""
-    host = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+    raw = secret_of(m)
+    # `%^&*` is not percent-encoding: unquote leaves what it cannot decode.
+    password = unquote(raw)
     if password.startswith(TOKEN_PREFIXES_IN_URIS) or is_placeholder(password):
         return False
     if user[:1] == "$" and password[:1] == "$":
         return False
-    dev_host = bool(_LOOPBACK.match(host)) or host in _DEV_HOSTS or host == user.lower()
-    return not (dev_host and user == password)
+    return not derived_from_user(user, password)
+
+
+# A user named beside the secret (`user="loader"`, `"username": "x"`, `DB_USER=x`), within the
+# window: the same object, call or file section.
+_SIBLING_USER = lazy(
+    rb"""(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_.\-])?(?:user(?:name)?|uid|login|user[ _]id|"""
+    rb"""access[_-]?key[_-]?id)(?:\\?["'])?\s*(?:=|:)\s*(?:\\?["'])?([^\s"'\\,;&)}]{1,128})"""
+)
+
+
+def user_beside(data: bytes, m: re.Match[bytes], secret: str) -> bool:
+    """Whether a user named within a short window is the source of the secret."""
+    near = data[max(0, m.start() - 512) : min(len(data), m.end() + 256)]
+    return any(
+        derived_from_user(u.group(1).decode("utf-8", "replace"), secret)
+        for u in _SIBLING_USER.finditer(near)
+    )
 
 
 # --- ODBC / libpq key=value strings -------------------------------------------------------------
@@ -110,8 +147,14 @@ _ODBC_CONTEXT = lazy(
 _ODBC_PAIRS = lazy(rb"=[^;\n]{0,512};[ \t]*[A-Za-z][\w ]{0,30}=")
 
 
+def not_user_beside(data: bytes, m: re.Match[bytes]) -> bool:
+    return not user_beside(data, m, secret_of(m))
+
+
 def odbc_context(data: bytes, m: re.Match[bytes]) -> bool:
-    line = window(data, m)
+    line = window(data, m, 512, 512)
+    if user_beside(data, m, secret_of(m)):
+        return False
     return _ODBC_PAIRS.search(line) is not None and _ODBC_CONTEXT.search(line) is not None
 
 
@@ -120,7 +163,9 @@ _LIBPQ_USER = lazy(rb"(?i)(?:^|[\s'\"])(?:user|dbname)\s*=\s*\S")
 
 
 def libpq_context(data: bytes, m: re.Match[bytes]) -> bool:
-    line = window(data, m)
+    line = window(data, m, 512, 512)
+    if user_beside(data, m, secret_of(m).strip("'")):
+        return False
     return _LIBPQ_CONTEXT.search(line) is not None and _LIBPQ_USER.search(line) is not None
 
 
@@ -179,6 +224,8 @@ def driver_call(data: bytes, m: re.Match[bytes]) -> bool:
     call = enclosing_call(data, m.start())
     if call is None or _NOT_DRIVER_CALLS.search(call) is not None:
         return False
+    if user_beside(data, m, secret_of(m)):
+        return False
     if m.group("key").lower() in _TOKEN_KEYS:
         return _DB_CALLS.search(call) is not None
     return True
@@ -193,12 +240,16 @@ def service_account(data: bytes, m: re.Match[bytes]) -> bool:
     return fragment_contains(_SA_TYPE, data)
 
 
+_ELIDED = lazy(rb"\.\.\.|\xe2\x80\xa6")
 _PEM_NOISE = lazy(rb"\\[nr]|\s|Proc-Type:[^\n\\]*|DEK-Info:[^\n\\]*|[\",]")
 
 
 def pem_body_is_real(block: bytes) -> bool:
     """A stub (`MIIEv...`) or a run of one character is documentation, not a key."""
-    body = _PEM_NOISE.sub(b"", block[block.find(b"-----", 10) + 5 : block.rfind(b"-----END")])
+    raw = block[block.find(b"-----", 10) + 5 : block.rfind(b"-----END")]
+    if _ELIDED.search(raw):  # `MIIEuwIBADAN...S`: a key shortened for the docs
+        return False
+    body = _PEM_NOISE.sub(b"", raw)
     return len(body) >= 64 and shannon_entropy(body.decode("ascii", "replace")) >= 4.5
 
 
