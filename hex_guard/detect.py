@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hex_guard import prefilter
+from hex_guard import decoders, prefilter
 from hex_guard.errors import RuleTimeoutError
 from hex_guard.finding import fingerprint
 from hex_guard.placeholder import is_placeholder, shannon_entropy
@@ -29,13 +29,6 @@ class _Match:
     start: int
     end: int
     secret: str
-
-
-# Content that views.py decodes. Gates only: each says "maybe", the decoder confirms.
-TRIGGERS: tuple[tuple[str, prefilter.Gate], ...] = (
-    ("kubernetes-secret", prefilter.Gate(("secret",), r"kind:[ \t]*[\"']?secret", single=True)),
-    ("credentials-base64", prefilter.Gate(("credentials_base64",), single=True)),
-)
 
 
 class Engine:
@@ -60,36 +53,41 @@ class Engine:
             )
             for i in self._gated
         ]
-        specs += [gate for _, gate in TRIGGERS]
+        # Expanding decoders' gates ride the same pass (decoders.DECODERS).
+        self._expanders = tuple(d for d in decoders.EXPANDERS if d.gate is not None)
+        specs += [d.gate for d in self._expanders if d.gate is not None]
         self.prefilter = prefilter.build(specs, allow_hyperscan=allow_hyperscan)
 
     def scan(self, fragment: Fragment) -> list[Finding]:
         return self.scan_with_triggers(fragment)[0]
 
-    def scan_with_triggers(self, fragment: Fragment) -> tuple[list[Finding], frozenset[str]]:
-        """Findings, and which TRIGGERS occur: the same single pass tells the decoders
-        (views.py) whether there is anything to decode, so no file is read twice."""
+    def scan_with_triggers(
+        self, fragment: Fragment
+    ) -> tuple[list[Finding], tuple[decoders.Decoder, ...]]:
+        """Findings, and which expanding decoders' gates fired (in registry order): the same
+        single pass tells the decoders whether there is anything to decode, so no file is read
+        twice."""
         data = fragment.data
         hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
-        rule_path = fragment.rule_path or fragment.repo_path
+        rule_path = decoders.scope_path(fragment)
         for i in self._scoped:
             if self.rules[i].applies_to(rule_path):
                 hits_by_rule[i] = []
         gated = self._gated
         rule_gates = len(gated)
-        triggered: set[str] = set()
+        fired: set[int] = set()
         for gate_index, offset in self.prefilter.hits(data):
             if gate_index < rule_gates:
                 hits_by_rule.setdefault(gated[gate_index], []).append(offset)
             else:
-                triggered.add(TRIGGERS[gate_index - rule_gates][0])
+                fired.add(gate_index - rule_gates)
         matches: list[_Match] = []
         for rule_index in sorted(hits_by_rule):
             rule = self.rules[rule_index]
             offsets = hits_by_rule[rule_index]
             matches.extend(_run_rule(rule, data, offsets, fragment.display_path))
         findings = [_to_finding(m, fragment) for m in _most_specific(matches)]
-        return findings, frozenset(triggered)
+        return findings, tuple(self._expanders[i] for i in sorted(fired))
 
 
 def _line_windows(data: bytes, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
@@ -190,4 +188,5 @@ def _to_finding(m: _Match, fragment: Fragment) -> Finding:
         fingerprint=fingerprint(m.rule.id, fragment.repo_path, m.secret),
         reveal_prefix=m.rule.reveal_prefix,
         secret=m.secret,
+        decoded=fragment.decoded is not None,
     )

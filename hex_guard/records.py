@@ -35,8 +35,9 @@ class Fragment:
     data: bytes = field(repr=False)
     # Line number of the fragment's first line in its file (a diff hunk starts mid-file).
     first_line: int = 1
-    # The path path-scoped rules see, when it is not repo_path (decoded Kubernetes data).
-    rule_path: str | None = None
+    # The decoder (hex_guard.decoders) that decoded `data` from an encoded value in the file;
+    # None for the file's own bytes. Findings in decoded data are marked `decoded`.
+    decoded: str | None = None
 
 
 class SkipReason(Enum):

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hex_guard import pool, views
+from hex_guard import decoders, pool
 from hex_guard.allowlist import Allowlist
 from hex_guard.config import Config, PathMatcher, Resolver
 from hex_guard.detect import Engine
@@ -87,17 +87,8 @@ def scan_fragment(
     stats.files_scanned += 1
     stats.bytes_scanned += len(fragment.data)
     stats.scanned.append(fragment.display_path)
-    engine = pipeline.engine
-    cells = views.notebook_views(fragment) if views.is_notebook(fragment) else None
-    if cells is not None:  # a notebook is read cell by cell, never as raw JSON
-        parts = [(engine.scan(v.fragment), v) for v in cells]
-    else:
-        found, triggers = engine.scan_with_triggers(fragment)
-        raw = views.View(fragment, views.remap_for(fragment))
-        decoded = views.decoded_views(fragment, triggers) if triggers else []
-        parts = [(found, raw), *((engine.scan(v.fragment), v) for v in decoded)]
     out: list[Finding] = []
-    for found, view in parts:
+    for found, view in decoders.read(pipeline.engine, fragment):
         if found:
             # Allowlist first, in the view's own lines (inline markers), then map to the file.
             kept, suppressed = pipeline.allowlist.filter(found, fs_path, view.fragment, stats.used)

@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hex_guard.config import Config
+from hex_guard.decoders.jsonpos import JStr, parse_with_positions, raw_index
 from hex_guard.detect import Fragment
 from hex_guard.main import main
 from hex_guard.scan import run
 from hex_guard.sources import Paths
-from hex_guard.views import JStr, parse_with_positions, raw_index
 from tests.conftest import REPO_ROOT, write
 
 DEMO = REPO_ROOT / "fixtures" / "demo-data-repo"
@@ -188,13 +188,13 @@ def test_raw_index_maps_every_decoded_character(lines: list[str], ascii_only: bo
 
 
 def test_plain_files_get_no_extra_views() -> None:
+    from hex_guard.decoders import expanded, read
     from hex_guard.detect import Engine
-    from hex_guard.views import decoded_views, is_notebook
 
     fragment = Fragment("a.py", "a.py", b"Secret = 'x'\nkey = 1\n")
-    found, triggers = Engine().scan_with_triggers(fragment)
-    assert found == [] and not is_notebook(fragment)
-    assert decoded_views(fragment, triggers) == []  # "Secret" alone is no Kubernetes manifest
+    found, fired = Engine().scan_with_triggers(fragment)
+    assert found == [] and len(read(Engine(), fragment)) == 1  # the raw bytes, nothing else
+    assert expanded(fragment, fired) == []  # "Secret" alone is no Kubernetes manifest
 
 
 def test_notebook_scan_of_the_demo_repo_matches_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,105 @@
+"""Decoders: what the engine should read in a file when that is not (only) its raw bytes.
+
+Each decoder is one record in `DECODERS`, declared here and nowhere else:
+- a *reader* is chosen by path and replaces the raw read (notebooks, read cell by cell);
+- an *annotator* is chosen by path and names where raw findings sit (Hex exports' cells);
+- an *expander* is chosen by content: its gate joins the engine's one prefilter pass, and when
+  it fires the decoder adds views of decoded data (base64 values) to the raw read.
+
+To add one: write `decode(fragment) -> list[View]` in a module of its own and add a `Decoder`
+below. The engine builds its prefilter from the gates and reports which fired; `read` does the
+rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from hex_guard.decoders import encoded, hex_export, notebook
+from hex_guard.decoders.view import View, identity
+from hex_guard.prefilter import Gate
+from hex_guard.records import Finding, Fragment
+from hex_guard.rules import K8S_DATA
+
+if TYPE_CHECKING:
+    from hex_guard.detect import Engine
+
+
+class Role(Enum):
+    READER = "reader"
+    ANNOTATOR = "annotator"
+    EXPANDER = "expander"
+
+
+@dataclass(frozen=True)
+class Decoder:
+    name: str
+    role: Role
+    # Returns the views to scan; None (readers only): not readable, scan the raw bytes.
+    decode: Callable[[Fragment], Sequence[View] | None]
+    # Readers and annotators: the (lower-case) path suffixes they apply to.
+    suffixes: tuple[str, ...] = ()
+    # Expanders: a cheap "maybe" that rides the engine's prefilter; the decoder confirms.
+    gate: Gate | None = None
+    # Expanders: appended to the path that path-scoped rules see for the decoded data.
+    scope_suffix: str = ""
+
+
+DECODERS: tuple[Decoder, ...] = (
+    Decoder("notebook", Role.READER, notebook.decode, suffixes=(".ipynb",)),
+    Decoder("hex-export", Role.ANNOTATOR, hex_export.decode, suffixes=(".hex.yaml", ".hex.yml")),
+    Decoder(
+        encoded.KUBERNETES,
+        Role.EXPANDER,
+        encoded.kubernetes,
+        gate=Gate(("secret",), r"kind:[ \t]*[\"']?secret", single=True),
+        # The kubernetes-secret rule is scoped to this suffix: it judges a decoded value by its
+        # key, which only makes sense for data this decoder produced.
+        scope_suffix=K8S_DATA,
+    ),
+    Decoder(
+        encoded.CREDENTIALS,
+        Role.EXPANDER,
+        encoded.credentials_base64,
+        gate=Gate(("credentials_base64",), single=True),
+    ),
+)
+EXPANDERS = tuple(d for d in DECODERS if d.role is Role.EXPANDER)
+BY_NAME = {d.name: d for d in DECODERS}
+
+
+def _by_path(fragment: Fragment, role: Role) -> Decoder | None:
+    path = fragment.repo_path.lower()
+    for decoder in DECODERS:
+        if decoder.role is role and path.endswith(decoder.suffixes):
+            return decoder
+    return None
+
+
+def scope_path(fragment: Fragment) -> str:
+    """The path path-scoped rules see for `fragment`."""
+    if fragment.decoded is None:
+        return fragment.repo_path
+    return fragment.repo_path + BY_NAME[fragment.decoded].scope_suffix
+
+
+def expanded(fragment: Fragment, fired: Sequence[Decoder]) -> list[View]:
+    """Views of the decoded data in `fragment`, from the expanders whose gates fired."""
+    return [view for decoder in fired for view in decoder.decode(fragment) or ()]
+
+
+def read(engine: Engine, fragment: Fragment) -> list[tuple[list[Finding], View]]:
+    """Findings of every view of `fragment`, each with the view that maps them to the file."""
+    reader = _by_path(fragment, Role.READER)
+    views = reader.decode(fragment) if reader is not None else None
+    if views is not None:
+        return [(engine.scan(v.fragment), v) for v in views]
+    annotator = _by_path(fragment, Role.ANNOTATOR)
+    raw = annotator.decode(fragment) if annotator is not None else None
+    found, fired = engine.scan_with_triggers(fragment)
+    parts = [(found, raw[0] if raw else View(fragment, identity))]
+    parts += [(engine.scan(v.fragment), v) for v in expanded(fragment, fired)]
+    return parts

@@ -1,0 +1,102 @@
+"""Encoded values, decoded once (depth 1, size-bounded) and scanned: Kubernetes Secret
+`data:` values and `credentials_base64=` parameters. Findings point at the encoded value."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from hex_guard.decoders.view import Remap, View, byte_line_col
+from hex_guard.lazyre import lazy
+from hex_guard.records import Finding, Fragment
+
+MAX_DECODED = 64 * 1024  # bytes of encoded input decoded per value
+
+_K8S_SECRET = lazy(rb"(?m)^kind:[ \t]*[\"']?Secret[\"']?[ \t]*$")
+_DATA_BLOCK = lazy(rb"(?m)^(?P<indent>[ \t]*)data:[ \t]*$")
+_B64_VALUE = lazy(
+    rb"^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*[\"']?(?P<value>[A-Za-z0-9+/=]{8,})[\"']?[ \t]*$"
+)
+_CREDENTIALS_B64 = lazy(rb"(?i)credentials_base64=(?P<value>[A-Za-z0-9+/=_\-%]{16,})")
+
+
+def _b64decode(value: bytes) -> bytes | None:
+    import base64
+    import binascii
+
+    if len(value) > MAX_DECODED:
+        return None
+    padded = value + b"=" * (-len(value) % 4)
+    try:
+        decoded = base64.b64decode(
+            padded, altchars=b"-_" if b"-" in value or b"_" in value else None, validate=True
+        )
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # binary (a certificate, a keystore): nothing to match
+    return decoded
+
+
+def _point_at(data: bytes, start: int, end: int) -> Remap:
+    line, column = byte_line_col(data, start)
+    end_line, end_column = byte_line_col(data, end)
+
+    def remap(finding: Finding) -> Finding:
+        return dataclasses.replace(
+            finding, line=line, column=column, end_line=end_line, end_column=end_column
+        )
+
+    return remap
+
+
+def _kubernetes_values(data: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
+    """(start, end, key, decoded value) for each base64 value under a Secret's `data:`."""
+    for block in _DATA_BLOCK.finditer(data):
+        indent = len(block.group("indent"))
+        pos = block.end() + 1
+        for line in data[pos:].split(b"\n"):
+            stripped = line.lstrip(b" \t")
+            if stripped and len(line) - len(stripped) <= indent:
+                break
+            m = _B64_VALUE.match(line)
+            if m is not None:
+                decoded = _b64decode(m.group("value"))
+                if decoded is not None:
+                    start = pos + m.start("value")
+                    yield start, pos + m.end("value"), m.group("key"), decoded
+            pos += len(line) + 1
+
+
+def _view(fragment: Fragment, decoder: str, start: int, end: int, decoded: bytes) -> View:
+    data = Fragment(fragment.repo_path, fragment.display_path, decoded, decoded=decoder)
+    return View(data, _point_at(fragment.data, start, end))
+
+
+def kubernetes(fragment: Fragment) -> list[View]:
+    """Each base64 value under a Kubernetes Secret's `data:`, as `KEY=value`, so the
+    kubernetes-secret rule can judge the value by its key."""
+    if not _K8S_SECRET.search(fragment.data):
+        return []
+    return [
+        _view(fragment, KUBERNETES, start, end, key + b"=" + decoded)
+        for start, end, key, decoded in _kubernetes_values(fragment.data)
+    ]
+
+
+def credentials_base64(fragment: Fragment) -> list[View]:
+    """Each `credentials_base64=` parameter (JDBC and Spark BigQuery connectors)."""
+    from urllib.parse import unquote_to_bytes
+
+    out = []
+    for m in _CREDENTIALS_B64.finditer(fragment.data):
+        parameter = _b64decode(unquote_to_bytes(m.group("value")))
+        if parameter is not None:
+            out.append(_view(fragment, CREDENTIALS, m.start("value"), m.end("value"), parameter))
+    return out
+
+
+KUBERNETES = "kubernetes-secret"
+CREDENTIALS = "credentials-base64"

@@ -1,0 +1,132 @@
+"""Jupyter notebooks, read cell by cell.
+
+Each cell's source and each text output is JSON-unescaped, so a secret is matched as the user
+wrote it; base64 image payloads are never read. Findings map back to the physical line and
+column in the .ipynb and name the cell. Invalid JSON falls back to the raw text (never to
+silence).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hex_guard.decoders.jsonpos import JSONError, JStr, parse_with_positions, raw_index
+from hex_guard.decoders.view import Remap, View, byte_line_col, char_offset
+from hex_guard.lazyre import lazy
+from hex_guard.records import CellProvenance, Finding, Fragment
+
+_TEXT_MIME = lazy(r"^(?:text/|application/(?:json|javascript|x-python|xml|.*\+json)$)")
+
+
+def _strings(node: Any) -> Iterator[JStr]:
+    """Every string leaf below `node`, in document order."""
+    if isinstance(node, JStr):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+
+
+def _pieces(node: Any) -> list[JStr]:
+    """A source/text field: one string, or a list of line strings."""
+    if isinstance(node, JStr):
+        return [node]
+    if isinstance(node, list):
+        return [item for item in node if isinstance(item, JStr)]
+    return []
+
+
+def _output_parts(output: Any) -> Iterator[tuple[str, list[JStr]]]:
+    if not isinstance(output, dict):
+        return
+    kind = output.get("output_type")
+    kind_name = kind.value if isinstance(kind, JStr) else ""
+    if kind_name == "stream":
+        yield "output", _pieces(output.get("text"))
+    elif kind_name == "error":
+        yield "output", [*_pieces(output.get("evalue")), *_pieces(output.get("traceback"))]
+    data = output.get("data")
+    if isinstance(data, dict):
+        for mime, value in data.items():
+            if _TEXT_MIME.match(mime):  # image/png and other base64 media are never read
+                pieces = list(_strings(value)) if mime.endswith("json") else _pieces(value)
+                yield "output", pieces
+
+
+@dataclass(frozen=True)
+class _Cell:
+    number: int  # 1-based position in the notebook
+    kind: str
+    part: str  # "source" or "output"
+    pieces: tuple[JStr, ...]
+
+
+def _cells(document: Any) -> Iterator[_Cell]:
+    cells = document.get("cells") if isinstance(document, dict) else None
+    if not isinstance(cells, list):
+        raise JSONError("no cells")
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            continue
+        kind = cell.get("cell_type")
+        kind_name = kind.value if isinstance(kind, JStr) else "cell"
+        yield _Cell(number, kind_name, "source", tuple(_pieces(cell.get("source"))))
+        for output in cell.get("outputs", []) if isinstance(cell.get("outputs"), list) else []:
+            for part, pieces in _output_parts(output):
+                yield _Cell(number, kind_name, part, tuple(pieces))
+
+
+def _cell_remap(raw: bytes, cell: _Cell, text: str) -> Remap:
+    bounds: list[int] = []
+    total = 0
+    for piece in cell.pieces:
+        bounds.append(total)
+        total += len(piece.value)
+
+    def to_raw(k: int) -> int:
+        index = max(i for i, b in enumerate(bounds) if b <= k) if bounds else 0
+        if index and k == bounds[index] and k > 0:
+            index -= 1  # an end offset stays inside the piece it closes
+        piece = cell.pieces[index]
+        return raw_index(raw, piece, k - bounds[index])
+
+    def remap(finding: Finding) -> Finding:
+        start = char_offset(text, finding.line, finding.column)
+        end = char_offset(text, finding.end_line, finding.end_column)
+        line, column = byte_line_col(raw, to_raw(start))
+        end_line, end_column = byte_line_col(raw, to_raw(end))
+        return dataclasses.replace(
+            finding,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            cell=CellProvenance(cell.number, cell.kind, cell.part, finding.line),
+        )
+
+    return remap
+
+
+def decode(fragment: Fragment) -> list[View] | None:
+    """One view per cell source and text output; None when it is no notebook we can read."""
+    raw = fragment.data
+    try:
+        document = parse_with_positions(raw)
+        cells = list(_cells(document))
+    except (ValueError, IndexError, RecursionError):
+        return None  # not a notebook we can read: the caller scans the raw text
+    out = []
+    for cell in cells:
+        if not cell.pieces:
+            continue
+        text = "".join(piece.value for piece in cell.pieces)
+        data = text.encode("utf-8", "surrogatepass")
+        cell_fragment = Fragment(fragment.repo_path, fragment.display_path, data)
+        out.append(View(cell_fragment, _cell_remap(raw, cell, text)))
+    return out
