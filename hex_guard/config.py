@@ -20,6 +20,13 @@ from hex_guard.git import repo_root
 from hex_guard.rules import RULES, Rule, Severity
 from hex_guard.sources import DEFAULT_MAX_FILE_SIZE
 
+# Rule ids of the hygiene checks (hex_guard/hygiene), which are not regex rules.
+HYGIENE_RULE_IDS = (
+    "secret-reused-across-environments",
+    "notebook-query-output",
+    "personal-data",
+)
+
 SECTION = "tool.hex-guard"
 DEDICATED_FILE = ".hex-guard.toml"
 TOP_KEYS = (
@@ -33,6 +40,8 @@ TOP_KEYS = (
     "baseline",
     "allowlist",
     "rules",
+    "data-outputs",
+    "row-threshold",
 )
 ALLOWLIST_KEYS = ("description", "rules", "paths", "values", "stopwords")
 RULE_KEYS = (
@@ -78,6 +87,10 @@ class Config:
     baseline: str | None = None
     allowlists: tuple[AllowEntry, ...] = ()
     custom_rules: tuple[Rule, ...] = ()
+    # The opt-in data check (issue 13): query results and personal data in notebooks and data
+    # files; an output is a query result above `row_threshold` rows.
+    data_outputs: bool = False
+    row_threshold: int = 5
     # Keys that came from the file (the rest are defaults), for `hex-guard config`.
     explicit: frozenset[str] = field(default_factory=frozenset)
 
@@ -336,7 +349,8 @@ def parse(path: str, table: dict[str, Any]) -> Config:
     raw_rules = table.get("rules", [])
     if not isinstance(raw_rules, list):
         raise v.fail("rules", "must be an array of tables ([[tool.hex-guard.rules]])")
-    taken = {r.id for r in RULES}
+    # The hygiene checks' ids can be disabled and allowlisted like any rule's.
+    taken = {r.id for r in RULES} | set(HYGIENE_RULE_IDS)
     custom: list[Rule] = []
     for i, raw in enumerate(raw_rules):
         custom.append(_custom_rule(v, i, raw, taken))
@@ -355,6 +369,9 @@ def parse(path: str, table: dict[str, Any]) -> Config:
     baseline = table.get("baseline")
     if baseline is not None and (not isinstance(baseline, str) or not baseline):
         raise v.fail("baseline", "must be a path (string)")
+    threshold = table.get("row-threshold", 5)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise v.fail("row-threshold", "must be a non-negative integer (rows)")
     base_dir = os.path.dirname(os.path.abspath(path))
     return Config(
         source=path,
@@ -369,6 +386,8 @@ def parse(path: str, table: dict[str, Any]) -> Config:
         baseline=os.path.join(base_dir, baseline) if baseline else None,
         allowlists=tuple(_allow_entry(v, i, t, taken) for i, t in enumerate(raw_allowlists)),
         custom_rules=tuple(custom),
+        data_outputs=v.boolean(table, "data-outputs", False),
+        row_threshold=threshold,
         explicit=frozenset(table),
     )
 

@@ -126,6 +126,9 @@ class Finding:
     cell: CellProvenance | None = None
     # Found inside a decoded (base64) value; the position is the encoded value's.
     decoded: bool = False
+    # Facts a check adds for reports, as sorted (name, value) pairs: the environment a value
+    # belongs to, a Hex token's kind and the API calls beside it (hygiene/steps.py).
+    properties: tuple[tuple[str, str], ...] = ()
 
     @property
     def commit(self) -> str | None:
@@ -138,6 +141,7 @@ class Finding:
             out.update(self.cell.fields())
         if self.decoded:
             out["decoded"] = True
+        out.update(self.properties)
         return out
 
     def shown_secret(self, show_secrets: bool) -> str:

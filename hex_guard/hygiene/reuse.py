@@ -112,6 +112,10 @@ def reuse_finding(members: Sequence[Sighting]) -> Finding:
         # Keyed on the set of paths, not lines: an edit elsewhere in a file keeps it, a new
         # environment joining the group is a new situation and reports again.
         fingerprint=fingerprint(RULE_ID, "\n".join(paths), primary.secret),
+        properties=(
+            ("environments", ", ".join(dict.fromkeys(p.environment for p in places))),
+            ("locations", "; ".join(f"{p.environment}: {p}" for p in places)),
+        ),
     )
 
 

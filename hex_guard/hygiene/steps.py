@@ -1,0 +1,231 @@
+"""Where the hygiene checks meet the scan corridor.
+
+- `annotate` runs on each view's findings before they are mapped back into the file: it adds
+  what the text around a finding says (the environment its variable or dbt target names, a Hex
+  token's kind and the API calls beside it) as report properties.
+- `data_findings` runs once per fragment when the opt-in data check is on.
+- `reuse_findings` runs over all findings of a run, before the baseline, and its findings pass
+  the allowlist like any other (`admit`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from hex_guard.finding import fingerprint
+from hex_guard.hygiene import environments, hex_token, outputs, personal_data, reuse
+from hex_guard.records import CellProvenance, Finding, Fragment
+from hex_guard.rules import Severity
+
+HEX_RULES = frozenset({"hex-api-token", "hex-token", "hex-token-assignment"})
+ENVIRONMENT = "environment"
+ENVIRONMENT_SOURCE = "environment_source"
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """The opt-in data check's settings (`data-outputs`, `row-threshold`)."""
+
+    enabled: bool = False
+    row_threshold: int = outputs.DEFAULT_ROW_THRESHOLD
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+
+def with_properties(finding: Finding, extra: dict[str, str]) -> Finding:
+    if not extra:
+        return finding
+    merged = dict(finding.properties)
+    merged.update(extra)
+    return dataclasses.replace(finding, properties=tuple(sorted(merged.items())))
+
+
+def _content_environment(fragment: Fragment, finding: Finding) -> dict[str, str]:
+    found = environments.from_content(
+        fragment.repo_path, fragment.data, finding.line - fragment.first_line + 1, finding.column
+    )
+    if found is None:
+        return {}
+    return {ENVIRONMENT: found.name, ENVIRONMENT_SOURCE: f"{found.source} {found.evidence}"}
+
+
+def annotate(fragment: Fragment, findings: list[Finding]) -> list[Finding]:
+    """`findings` (in `fragment`'s own lines) with the properties the text around them gives."""
+    out = []
+    text: str | None = None
+    for finding in findings:
+        extra = _content_environment(fragment, finding)
+        if finding.rule_id in HEX_RULES:
+            if text is None:
+                text = fragment.data.decode("utf-8", "replace")
+            extra.update(hex_token.properties(finding.secret, text))
+        out.append(with_properties(finding, extra))
+    return out
+
+
+# --- the environment of a finding ------------------------------------------------------------
+
+
+def environment_of(finding: Finding, path: str | None = None) -> environments.Environment | None:
+    """From the text (recorded at detection), else from `path` (default: the finding's)."""
+    props = dict(finding.properties)
+    name = props.get(ENVIRONMENT)
+    if name is not None:
+        source, _, evidence = props.get(ENVIRONMENT_SOURCE, "").rpartition(" ")
+        return environments.Environment(name, source, evidence)
+    return environments.from_path(path if path is not None else finding.repo_path)
+
+
+def sightings(findings: Iterable[Finding]) -> list[reuse.Sighting]:
+    return [reuse.Sighting(f, environment_of(f)) for f in findings]
+
+
+def reuse_findings(
+    findings: Iterable[Finding],
+    disabled: Iterable[str] = (),
+    involving: Callable[[Finding], bool] | None = None,
+) -> list[Finding]:
+    """The reuse findings over `findings` (none when the rule is disabled)."""
+    if reuse.RULE_ID in set(disabled):
+        return []
+    return reuse.reused(sightings(findings), involving=involving)
+
+
+def admit(
+    findings: Sequence[Finding],
+    reason: Callable[[Finding, str, None], str | None],
+    root: str,
+    used: Counter[str],
+) -> tuple[list[Finding], int]:
+    """Findings made after the per-fragment allowlist pass it too (no inline markers: they have
+    no line of their own)."""
+    kept = []
+    for finding in findings:
+        key = reason(finding, os.path.join(root, finding.repo_path), None)
+        if key is None:
+            kept.append(finding)
+        else:
+            used[key] += 1
+    return kept, len(findings) - len(kept)
+
+
+# --- the data check -------------------------------------------------------------------------
+
+
+def _data_finding(
+    rule_id: str,
+    severity: Severity,
+    description: str,
+    hint: str,
+    fragment: Fragment,
+    line: int,
+    column: int,
+    identity: str,
+    cell: CellProvenance | None = None,
+) -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        severity=severity,
+        description=description,
+        hint=hint,
+        path=fragment.display_path,
+        repo_path=fragment.repo_path,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column,
+        # Keyed on where, not on what: re-running the notebook with new rows keeps the identity,
+        # and no value (not even hashed) goes into it.
+        fingerprint=fingerprint(rule_id, fragment.repo_path, identity),
+        reveal_prefix=0,
+        secret="",
+        cell=cell,
+    )
+
+
+def _severity(tally: personal_data.Tally) -> Severity:
+    return (
+        Severity.MEDIUM
+        if tally.kinds() & personal_data.SENSITIVE or tally.total >= 10
+        else Severity.LOW
+    )
+
+
+def _notebook_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
+    sites = outputs.notebook_tables(fragment.data)
+    if not sites:
+        return []
+    out = []
+    for site in sites:
+        where = f"cell {site.cell} output {site.output}"
+        cell = CellProvenance(site.cell, "code", "output", 1)
+        table = site.table
+        if table.rows > check.row_threshold:
+            out.append(
+                _data_finding(
+                    outputs.QUERY_OUTPUT_ID,
+                    Severity.LOW,
+                    f"Notebook output holds a query result ({table.kind}, {table.rows} rows, "
+                    f"{table.columns} columns; threshold {check.row_threshold} rows) in {where}",
+                    outputs.STRIP_HINT,
+                    fragment,
+                    site.line,
+                    site.column,
+                    where,
+                    cell,
+                )
+            )
+        tally = personal_data.tally(table.text)
+        if tally is not None:
+            out.append(
+                _data_finding(
+                    outputs.PERSONAL_DATA_ID,
+                    _severity(tally),
+                    f"Personal data in a notebook output ({tally.summary()}) in {where}",
+                    outputs.STRIP_HINT,
+                    fragment,
+                    site.line,
+                    site.column,
+                    where,
+                    cell,
+                )
+            )
+    return out
+
+
+def _data_file_findings(fragment: Fragment) -> list[Finding]:
+    text = outputs.data_file_text(fragment.repo_path, fragment.data)
+    tally = personal_data.tally(text) if text else None
+    if text is None or tally is None:
+        return []
+    line, column = outputs.line_col(text, tally.first)
+    line += fragment.first_line - 1
+    return [
+        _data_finding(
+            outputs.PERSONAL_DATA_ID,
+            _severity(tally),
+            f"Personal data in a data file ({tally.summary()}); the first at line {line}",
+            outputs.DATA_FILE_HINT,
+            fragment,
+            line,
+            column,
+            "file",
+        )
+    ]
+
+
+def data_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
+    """The data check's findings for one fragment: one per output or file, counts only."""
+    if not check.enabled:
+        return []
+    path = fragment.repo_path.lower()
+    if path.endswith(".ipynb"):
+        return _notebook_findings(fragment, check)
+    if outputs.is_data_file(path):
+        return _data_file_findings(fragment)
+    return []
