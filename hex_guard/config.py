@@ -403,8 +403,11 @@ class Resolver:
     costs one lookup per directory, not per file.
     """
 
-    def __init__(self, explicit: str | None, max_file_size: int | None = None) -> None:
+    def __init__(
+        self, explicit: str | None, max_file_size: int | None = None, data: bool = False
+    ) -> None:
         self._max_file_size = max_file_size
+        self._data = data  # --data: the data check on whatever the files' configs say
         fixed = self._adjust(load(explicit, os.getcwd())) if explicit else None
         self._fixed: tuple[Config, ...] | None = (fixed,) if fixed else None
         self._by_dir: dict[str, tuple[Config, ...]] = {}
@@ -418,6 +421,7 @@ class Resolver:
         """One config for every file."""
         resolver = cls.__new__(cls)
         resolver._max_file_size = None
+        resolver._data = False
         resolver._fixed = (config,)
         resolver._by_dir, resolver._by_file, resolver._matchers = {}, {}, {}
         resolver.primary = config
@@ -429,11 +433,13 @@ class Resolver:
         return list({id(c): c for c in found}.values())
 
     def _adjust(self, config: Config) -> Config:
-        if self._max_file_size is None:
-            return config
         import dataclasses
 
-        return dataclasses.replace(config, max_file_size=self._max_file_size)
+        if self._max_file_size is not None:
+            config = dataclasses.replace(config, max_file_size=self._max_file_size)
+        if self._data:
+            config = dataclasses.replace(config, data_outputs=True)
+        return config
 
     def for_file(self, fs_path: str) -> Config:
         """The config governing the file at absolute path `fs_path`."""

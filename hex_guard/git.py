@@ -160,6 +160,23 @@ def index_entries(cwd: str) -> dict[str, tuple[str, str]]:
     return entries
 
 
+def tree_entries(rev: str, cwd: str) -> dict[str, tuple[str, str]]:
+    """path -> (mode, blob id) for every blob in commit `rev`'s tree ({} when it has none)."""
+    proc = _completed(["ls-tree", "-r", "-z", "--full-tree", rev], cwd)
+    if proc.returncode != 0:
+        return {}
+    entries = {}
+    for record in proc.stdout.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            entries[path.decode("utf-8", "surrogateescape")] = (
+                parts[0].decode(),
+                parts[2].decode(),
+            )
+    return entries
+
+
 def head_blobs(cwd: str) -> set[str]:
     proc = _completed(["ls-tree", "-r", "-z", "HEAD"], cwd)
     if proc.returncode != 0:  # no HEAD yet

@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from hex_guard import git
 from hex_guard.diffparse import AddedBlock, PatchStats, added_blocks
 from hex_guard.errors import GitError, HexGuardError
+from hex_guard.hygiene import context as hygiene_context
+from hex_guard.hygiene.steps import ReuseView
 from hex_guard.records import (
     Finding,
     Found,
@@ -25,7 +27,7 @@ from hex_guard.records import (
     SkipReason,
     Unit,
 )
-from hex_guard.scan import Scope
+from hex_guard.scan import Pipeline, Scope, Stats, scan_fragment
 from hex_guard.sources import fragment_from_bytes
 
 _ZERO = "0" * 40
@@ -71,6 +73,7 @@ class StagedIndex:
             elif mode:
                 kind = SkipReason.SYMLINK if mode == "120000" else SkipReason.SUBMODULE
                 scope.stats.skipped.append(Skip(_display(root, path, self.cwd), kind))
+        self.scanned = {path for path, _ in wanted}
         return Plan([wanted] if wanted else [], large=False)
 
     def read(self, batch: list[tuple[str, str]], max_size: int) -> Iterator[Unit | Skip]:
@@ -89,6 +92,51 @@ class StagedIndex:
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         return _findings(found)
+
+    def reuse_view(
+        self, found: list[Found], outcome: Outcome, scope: Scope, pipeline: Pipeline
+    ) -> ReuseView:
+        """The staged findings, with the rest of the index as context: a staged .env.prod
+        reusing the committed .env.dev value is this commit's reuse."""
+        entries = git.index_entries(self.root)
+        return _against_tree(outcome.findings, entries, self.scanned, scope, pipeline, self)
+
+
+def _against_tree(
+    findings: list[Finding],
+    entries: dict[str, tuple[str, str]],
+    scanned: set[str],
+    scope: Scope,
+    pipeline: Pipeline,
+    source: StagedIndex | CommitRange,
+) -> ReuseView:
+    """A reuse view of `findings` plus the findings of the tree's other blobs that hold one of
+    their values (context only: a group must include one of `findings`)."""
+    root, cwd = source.root, source.cwd
+
+    def read(shas: list[str]) -> Iterator[git.Blob]:
+        with git.read_blobs(shas, root, pipeline.max_size) as blobs:
+            yield from blobs
+
+    def scan(path: str, data: bytes) -> list[Finding]:
+        loaded = fragment_from_bytes(path, _display(root, path, cwd), data, pipeline.max_size)
+        if isinstance(loaded, Skip):
+            return []
+        return scan_fragment(pipeline, loaded, os.path.join(root, path), Stats())
+
+    context = hygiene_context.context_findings(
+        hygiene_context.Tree(entries, read),
+        scanned,
+        hygiene_context.needles(findings),
+        lambda path: scope.matches(os.path.join(root, path)),
+        scan,
+    )
+    ours = {f.fingerprint for f in findings}
+    return ReuseView(
+        [*findings, *context],
+        lambda f: os.path.join(root, f.repo_path),
+        involving=lambda f: f.fingerprint in ours,
+    )
 
 
 # --- commit ranges ------------------------------------------------------------------------------
@@ -146,6 +194,7 @@ class CommitRange:
         self.rev_args = tuple(rev_args)
         self.cwd = cwd
         self.root = git.require_root(cwd)
+        self.touched: set[str] = set()
 
     def plan(self, scope: Scope) -> Plan:
         return Plan(self._blocks(scope))
@@ -155,6 +204,7 @@ class CommitRange:
         excluded: dict[str, bool] = {}
         with git.log_patches(self.rev_args, self.root) as patches:
             for block in added_blocks(patches, patch_stats):
+                self.touched.add(block.path)
                 if block.path not in excluded:
                     excluded[block.path] = scope.excluded(os.path.join(self.root, block.path))
                 if not excluded[block.path]:
@@ -176,6 +226,14 @@ class CommitRange:
                 assert isinstance(provenance, GitProvenance)
                 first[finding.fingerprint] = dataclasses.replace(finding, git=provenance)
         return Outcome(list(first.values()))
+
+    def reuse_view(
+        self, found: list[Found], outcome: Outcome, scope: Scope, pipeline: Pipeline
+    ) -> ReuseView:
+        """The range's findings, with the rest of its last commit's tree as context."""
+        head = self.rev_args[0].rsplit("..", 1)[-1] if self.rev_args else "HEAD"
+        tree = git.tree_entries(head, self.root)
+        return _against_tree(outcome.findings, tree, self.touched, scope, pipeline, self)
 
 
 class NothingPushed:

@@ -25,9 +25,11 @@ from hex_guard import git
 from hex_guard.diffparse import BlobEntry, Commit, nul_tokens, raw_entries
 from hex_guard.errors import GitError
 from hex_guard.finding import fingerprint
+from hex_guard.hygiene import steps as hygiene
+from hex_guard.hygiene.steps import ReuseView
 from hex_guard.records import Finding, Found, GitProvenance, Outcome, Plan, Skip, SkipReason, Unit
 from hex_guard.rules import Rule
-from hex_guard.scan import Scope
+from hex_guard.scan import Pipeline, Scope
 from hex_guard.sources import fragment_from_bytes
 
 _FILE_MODES = ("100644", "100755")
@@ -149,6 +151,23 @@ class History:
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         findings = _one_per_secret(found, self.blobs, git.head_blobs(self.root))
         return Outcome(findings, frozenset(self.scanned))
+
+    def reuse_view(
+        self, found: list[Found], outcome: Outcome, scope: Scope, pipeline: Pipeline
+    ) -> ReuseView:
+        """Every finding under every (not excluded) path its blob had, before the merge into
+        one finding per secret: a .env.dev copied to .env.prod is one blob in two places."""
+
+        def paths_of(sha: str) -> list[tuple[str, GitProvenance]]:
+            record = self.blobs[sha]
+            commit = record.commit
+            assert commit is not None
+            provenance = GitProvenance(commit.sha, commit.author, commit.date)
+            return [(path, provenance) for path in sorted(record.kept_paths)]
+
+        pairs = [(str(tag), finding) for tag, finding in found]
+        everywhere = hygiene.at_paths(pairs, paths_of)
+        return ReuseView(everywhere, lambda f: os.path.join(self.root, f.repo_path))
 
 
 def _one_per_secret(

@@ -34,11 +34,13 @@ def _use_color(output: str | None) -> bool:
     return output is None and "NO_COLOR" not in os.environ and bool(stdout and stdout.isatty())
 
 
-def _configs(config_path: str | None, max_file_size: int | None = None) -> Resolver:
+def _configs(
+    config_path: str | None, max_file_size: int | None = None, data: bool = False
+) -> Resolver:
     """Each file's config: `--config` for all, else the nearest config above the file."""
     from hex_guard.config import Resolver
 
-    return Resolver(config_path, max_file_size)
+    return Resolver(config_path, max_file_size, data)
 
 
 def _load_config(config_path: str | None) -> Config:
@@ -108,6 +110,12 @@ _CONFIG = click.option(
     default=None,
     help="Config file: .hex-guard.toml, or TOML with [tool.hex-guard] (default: nearest one).",
 )
+_DATA = click.option(
+    "--data",
+    is_flag=True,
+    help="Also report query results in notebook outputs and personal data in notebooks and "
+    "data files (config: data-outputs = true).",
+)
 _JOBS = click.option(
     "--jobs",
     "-j",
@@ -167,6 +175,7 @@ _JOBS = click.option(
     help="Scan the commits being pushed (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF).",
 )
 @click.option("--report-unused", is_flag=True, help="List allowlist entries that matched nothing.")
+@_DATA
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
 def scan(
     paths: tuple[str, ...],
@@ -181,6 +190,7 @@ def scan(
     diff_range: str | None,
     pre_push: bool,
     report_unused: bool,
+    data: bool,
     quiet: bool,
     output_formats: tuple[str, ...],
 ) -> int:
@@ -194,7 +204,7 @@ def scan(
     if modes > 1 or (modes and paths):
         raise click.UsageError("--staged, --diff, --pre-push and PATH exclude each other")
     targets = paths or (".",)
-    configs = _configs(config_path, max_file_size)
+    configs = _configs(config_path, max_file_size, data)
     source = _git_source(staged, diff_range) if modes else _paths(targets)
     result = _run(source, configs, jobs, baseline_path)
     outputs = _outputs(output_formats, fmt, output)
@@ -269,6 +279,7 @@ def _report(
 @_CONFIG
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None)
 @_JOBS
+@_DATA
 @click.option("--quiet", "-q", is_flag=True, help="No summary or progress on stderr.")
 def history(
     rev_range: str | None,
@@ -279,6 +290,7 @@ def history(
     config_path: str | None,
     baseline_path: str | None,
     jobs: int | None,
+    data: bool,
     quiet: bool,
     output_formats: tuple[str, ...],
 ) -> int:
@@ -290,7 +302,7 @@ def history(
     if rev_range and all_refs:
         raise click.UsageError("give --all or a REV-RANGE, not both")
     cwd = os.getcwd()
-    configs = _configs(config_path)
+    configs = _configs(config_path, None, data)
     args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr is not None and sys.stderr.isatty()
     result = _run(History(args, cwd), configs, jobs, baseline_path, progress)

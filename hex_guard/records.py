@@ -141,8 +141,11 @@ class Finding:
             out.update(self.cell.fields())
         if self.decoded:
             out["decoded"] = True
-        out.update(self.properties)
         return out
+
+    def properties_text(self) -> str:
+        """The properties as one line for reports without a property bag ("" when none)."""
+        return "; ".join(f"{name.replace('_', ' ')}: {value}" for name, value in self.properties)
 
     def shown_secret(self, show_secrets: bool) -> str:
         from hex_guard.finding import redact

@@ -21,6 +21,8 @@ from hex_guard.allowlist import Allowlist
 from hex_guard.config import Config, PathMatcher, Resolver
 from hex_guard.detect import Engine
 from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
+from hex_guard.hygiene import steps as hygiene
+from hex_guard.hygiene.steps import DataCheck
 from hex_guard.records import Finding, Found, Fragment, Outcome, Plan, Skip, Unit
 
 
@@ -72,12 +74,14 @@ class Pipeline:
     engine: Engine
     allowlist: Allowlist
     max_size: int
+    data: DataCheck = field(default_factory=DataCheck)
 
     @classmethod
     def build(cls, config: Config, *, large: bool = True) -> Pipeline:
         """`large=False` for a few files (a hook run): the engine compiles faster, scans slower."""
         engine = Engine(config.rules(), gates=large)
-        return cls(engine, Allowlist(config), config.max_file_size)
+        data = DataCheck(config.data_outputs, config.row_threshold)
+        return cls(engine, Allowlist(config), config.max_file_size, data)
 
 
 def scan_fragment(
@@ -92,8 +96,14 @@ def scan_fragment(
         if found:
             # Allowlist first, in the view's own lines (inline markers), then map to the file.
             kept, suppressed = pipeline.allowlist.filter(found, fs_path, view.fragment, stats.used)
+            kept = hygiene.annotate(view.fragment, kept)
             stats.suppressed += suppressed
             out.extend(view.remap(f) for f in kept)
+    data = hygiene.data_findings(fragment, pipeline.data)
+    if data:
+        kept, suppressed = pipeline.allowlist.filter(data, fs_path, fragment, stats.used)
+        stats.suppressed += suppressed
+        out.extend(kept)
     return out
 
 
@@ -257,11 +267,33 @@ def run(
         scope.stats.merge(batch_stats)
     outcome = source.finish(found, scope)
     stats = scope.stats
-    findings = _known(outcome.findings, configs, baseline, stats)
+    reused = _reused(source, found, outcome, scope, pipeline)
+    findings = _known([*outcome.findings, *reused], configs, baseline, stats)
     stats.duration_s = time.perf_counter() - started
     unused = unused_entries(pipeline, scope.excluder, stats, len(config.ignore))
     ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
     return ScanResult(ordered, stats, tuple(unused), outcome.blobs)
+
+
+def _reused(
+    source: Source, found: list[Found], outcome: Outcome, scope: Scope, pipeline: Pipeline
+) -> list[Finding]:
+    """`secret-reused-across-environments` over the run, through the allowlist and, like every
+    finding, then `ignore` and the baseline (issue 13)."""
+    if isinstance(source, hygiene.ReuseContext):
+        view = source.reuse_view(found, outcome, scope, pipeline)
+    else:
+        view = hygiene.default_view(outcome)
+    kept, suppressed = hygiene.reuse_step(
+        view.findings,
+        scope.config.disable,
+        pipeline.allowlist.reason,
+        view.fs_path_of,
+        scope.stats.used,
+        view.involving,
+    )
+    scope.stats.suppressed += suppressed
+    return kept
 
 
 def unused_entries(

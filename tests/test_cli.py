@@ -71,7 +71,10 @@ def test_json_report_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "secret",
         "fingerprint",
         "commit",
+        # A Hex token's kind and the API calls beside it (issue 13).
+        "properties",
     }
+    assert finding["properties"]["hex_token_kind"] in ("workspace", "personal")
     assert finding["path"] == "app/settings.py"
     assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (
         1,

@@ -15,10 +15,11 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from hex_guard.finding import fingerprint
 from hex_guard.hygiene import environments, hex_token, outputs, personal_data, reuse
-from hex_guard.records import CellProvenance, Finding, Fragment
+from hex_guard.records import CellProvenance, Finding, Found, Fragment, GitProvenance, Outcome
 from hex_guard.rules import Severity
 
 HEX_RULES = frozenset({"hex-api-token", "hex-token", "hex-token-assignment"})
@@ -94,24 +95,6 @@ def reuse_findings(
     if reuse.RULE_ID in set(disabled):
         return []
     return reuse.reused(sightings(findings), involving=involving)
-
-
-def admit(
-    findings: Sequence[Finding],
-    reason: Callable[[Finding, str, None], str | None],
-    root: str,
-    used: Counter[str],
-) -> tuple[list[Finding], int]:
-    """Findings made after the per-fragment allowlist pass it too (no inline markers: they have
-    no line of their own)."""
-    kept = []
-    for finding in findings:
-        key = reason(finding, os.path.join(root, finding.repo_path), None)
-        if key is None:
-            kept.append(finding)
-        else:
-            used[key] += 1
-    return kept, len(findings) - len(kept)
 
 
 # --- the data check -------------------------------------------------------------------------
@@ -229,3 +212,63 @@ def data_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
     if outputs.is_data_file(path):
         return _data_file_findings(fragment)
     return []
+
+
+def reuse_step(
+    findings: Sequence[Finding],
+    disabled: Iterable[str],
+    reason: Callable[[Finding, str, None], str | None],
+    fs_path_of: Callable[[Finding], str],
+    used: Counter[str],
+    involving: Callable[[Finding], bool] | None = None,
+) -> tuple[list[Finding], int]:
+    """The reuse findings over a run's findings, through the allowlist; and how many it held."""
+    found = reuse_findings(findings, disabled, involving)
+    kept = []
+    for finding in found:
+        key = reason(finding, fs_path_of(finding), None)
+        if key is None:
+            kept.append(finding)
+        else:
+            used[key] += 1
+    return kept, len(found) - len(kept)
+
+
+def at_paths(
+    found: Iterable[tuple[str, Finding]],
+    paths_of: Callable[[str], Iterable[tuple[str, GitProvenance]]],
+) -> list[Finding]:
+    """History: each finding once per path its blob was committed under (a `.env.dev` copied
+    to `.env.prod` is one blob, scanned once, in two environments)."""
+    out = []
+    for blob, finding in found:
+        for path, provenance in paths_of(blob):
+            out.append(dataclasses.replace(finding, path=path, repo_path=path, git=provenance))
+    return out
+
+
+# --- what a source shows the reuse check ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReuseView:
+    """The findings the reuse check groups, where allowlist paths look for each, and which
+    groups count (None: all)."""
+
+    findings: Sequence[Finding]
+    fs_path_of: Callable[[Finding], str]
+    involving: Callable[[Finding], bool] | None = None
+
+
+@runtime_checkable
+class ReuseContext(Protocol):
+    """A source that reads only part of the tree (`--staged`, `--diff`) or merges findings
+    (history) implements this to show the reuse check what it needs; others need nothing."""
+
+    def reuse_view(
+        self, found: list[Found], outcome: Outcome, scope: Any, pipeline: Any
+    ) -> ReuseView: ...
+
+
+def default_view(outcome: Outcome) -> ReuseView:
+    return ReuseView(outcome.findings, lambda f: os.path.abspath(f.path))

@@ -38,6 +38,8 @@ def _line(finding: Finding, options: ReportOptions) -> str:
         )
     )
     message = f"{finding.description}: {finding.shown_secret(options.show_secrets)}. {finding.hint}"
+    if finding.properties:
+        message += f" ({finding.properties_text()})"
     return f"::{_COMMAND[finding.severity]} {props}::{_data(message)}\n"
 
 

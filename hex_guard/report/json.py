@@ -27,6 +27,9 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
     }
     # Git scans and notebooks add provenance; file scans keep the documented core shape.
     out.update(finding.provenance())
+    # What a check adds (environments, a Hex token's kind and calls), under one key.
+    if finding.properties:
+        out["properties"] = dict(finding.properties)
     return out
 
 

@@ -29,6 +29,8 @@ def _failure(case: ET.Element, finding: Finding, options: ReportOptions) -> None
     )
     where = f"{finding.path}:{finding.line}:{finding.column}"
     commit = f"\ncommit: {finding.commit}" if finding.commit else ""
+    if finding.properties:
+        commit += f"\n{finding.properties_text()}"
     failure.text = _xml(
         f"{where} {shown}\nfingerprint: {finding.fingerprint}{commit}\n{finding.hint}"
     )

@@ -105,6 +105,7 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
     properties = {_property_name(k): v for k, v in finding.provenance().items()}
+    properties.update((_property_name(k), v) for k, v in finding.properties)
     if properties:
         entry["properties"] = properties
     return entry

@@ -41,6 +41,8 @@ def _block(finding: Finding, options: ReportOptions) -> str:
         )
     if finding.decoded:
         provenance += "  (decoded from a base64 value)\n"
+    for name, value in finding.properties:
+        provenance += f"  {name.replace('_', ' ')}: {value}\n"
     return (
         f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity}\n"
         f"  {finding.description}: {finding.shown_secret(options.show_secrets)}\n"
