@@ -1,0 +1,190 @@
+"""Recall probe: does the placeholder filter let real-looking passwords through?
+
+    python bench/recall_probe.py [--hex-guard CMD]... [--per-family 100] [--seed 7]
+
+The hand-labelled corpus (bench/precision.py) measures false alarms; cutting them must not drop
+real credentials. This writes seeded random passwords of three families a person or a password
+manager produces (human: a word, digits, maybe a symbol; random letters only; passphrases of
+dictionary words) into four everyday places (a `.env` line, a `psycopg2.connect(...)` call, a
+PostgreSQL URI in YAML, a JSON connection payload), all with a non-local host, and prints the share
+each hex-guard build reports. The values exist only in a temporary directory at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import string
+import subprocess
+import tempfile
+from collections import Counter
+from urllib.parse import quote
+
+# Ordinary nouns, none of them a stock password word.
+WORDS = tuple(
+    [
+        "river",
+        "candle",
+        "orbit",
+        "maple",
+        "falcon",
+        "granite",
+        "velvet",
+        "harbor",
+        "lantern",
+        "meadow",
+        "copper",
+        "thistle",
+        "ember",
+        "willow",
+        "quartz",
+        "saddle",
+        "timber",
+        "marble",
+        "cobalt",
+        "juniper",
+        "walnut",
+        "pepper",
+        "glacier",
+        "canyon",
+        "sparrow",
+        "violet",
+        "meteor",
+        "cactus",
+        "basalt",
+        "lemon",
+        "ferret",
+        "anchor",
+        "cinder",
+        "prairie",
+        "oyster",
+        "tundra",
+        "zephyr",
+        "badger",
+        "nectar",
+        "pebble",
+        "raven",
+        "summit",
+        "tulip",
+        "vortex",
+        "wagon",
+        "yonder",
+        "acorn",
+        "breeze",
+        "cliff",
+        "dagger",
+        "eagle",
+        "fjord",
+        "goblet",
+        "hazel",
+        "igloo",
+        "jasper",
+        "kettle",
+        "lagoon",
+        "mango",
+        "nutmeg",
+        "olive",
+        "parrot",
+        "quiver",
+        "ribbon",
+        "sonnet",
+        "tango",
+        "umber",
+        "vessel",
+        "walrus",
+        "yarrow",
+        "zinnia",
+    ]
+)
+
+CONTEXTS = {
+    ".env": "DB_PASSWORD={v}\n",
+    "settings.py": (
+        'import psycopg2\nconn = psycopg2.connect(host="db.prod.internal", user="app", '
+        'password="{v}")\n'
+    ),
+    "app.yaml": "database_url: postgresql://app:{q}@db.prod.internal:5432/app\n",
+    "conn.json": '{{"type": "postgres", "host": "db.prod.internal", "username": "app", '
+    '"password": "{v}"}}\n',
+}
+
+
+def values(per_family: int, seed: int) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    out: list[tuple[str, str]] = []
+    for i in range(per_family):
+        alphabet = string.ascii_letters if i % 2 else string.ascii_lowercase
+        out.append(("letters", "".join(rng.choice(alphabet) for _ in range(rng.randint(10, 20)))))
+    for _ in range(per_family):
+        words = rng.sample(WORDS, rng.randint(3, 4))
+        if rng.random() < 0.5:
+            words = [w.capitalize() for w in words]
+        out.append(("passphrase", rng.choice(["-", "_", "", "."]).join(words)))
+    for _ in range(per_family):
+        word = rng.choice(WORDS).capitalize()
+        out.append(
+            ("human", f"{word}{rng.randint(10, 9999)}{rng.choice(['', '!', '#', '?', '*'])}")
+        )
+    return out
+
+
+def write_tree(root: str, items: list[tuple[str, str]]) -> dict[str, str]:
+    families = {}
+    for i, (family, value) in enumerate(items):
+        case = f"p{i:04d}"
+        os.makedirs(os.path.join(root, case))
+        for name, template in CONTEXTS.items():
+            with open(os.path.join(root, case, name), "w", encoding="utf-8") as handle:
+                handle.write(template.format(v=value, q=quote(value, safe="")))
+        families[case] = family
+    return families
+
+
+def reported(command: list[str], root: str, empty_config: str) -> set[tuple[str, str]]:
+    proc = subprocess.run(
+        [*command, "scan", "--format", "json", "-q", "--config", empty_config, "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{command[0]} failed (exit {proc.returncode}): {proc.stderr.strip()}")
+    hits = set()
+    for finding in json.loads(proc.stdout)["findings"]:
+        case, name = finding["path"].split("/", 1)
+        hits.add((case, name))
+    return hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hex-guard", action="append", help="hex-guard command (repeatable)")
+    parser.add_argument("--per-family", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    commands = args.hex_guard or ["hex-guard"]
+
+    with tempfile.TemporaryDirectory() as root:
+        families = write_tree(root, values(args.per_family, args.seed))
+        empty_config = os.path.join(root, ".hex-guard.toml")
+        open(empty_config, "w").close()
+        totals = Counter(families.values())
+        print(f"{'family':11s} {'context':12s} " + "  ".join(commands))
+        results = [reported(command.split(), root, empty_config) for command in commands]
+        for family in sorted(totals):
+            for name in CONTEXTS:
+                shares = []
+                for hits in results:
+                    got = sum(
+                        1
+                        for case, fam in families.items()
+                        if fam == family and (case, name) in hits
+                    )
+                    shares.append(f"{got}/{totals[family]}")
+                print(f"{family:11s} {name:12s} " + "  ".join(shares))
+
+
+if __name__ == "__main__":
+    main()
