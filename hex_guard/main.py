@@ -17,6 +17,7 @@ import click
 from hex_guard import __version__
 from hex_guard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, HexGuardError
 from hex_guard.output import say
+from hex_guard.report import FORMATS
 
 if TYPE_CHECKING:
     from hex_guard.config import Config, Resolver
@@ -93,7 +94,7 @@ def git_root(cwd: str) -> str:
     return git.require_root(cwd)
 
 
-FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")
+FORMAT_NAMES = FORMATS  # declared once, in hex_guard.report.REGISTRY
 _OUTPUT_FORMATS = click.option(
     "--output-format",
     "output_formats",

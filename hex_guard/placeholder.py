@@ -1,6 +1,6 @@
 """The shared placeholder filter: values that look like a slot for a secret, not a secret.
 
-Every rule runs it on its captured secret (DOMAIN.md §5). A stock word is judged as a whole value,
+Every rule runs it on its captured secret (domain notes). A stock word is judged as a whole value,
 or as a whole value modulo the usual alterations (`password1`, `p@ssw0rd!`, `pa$$word`,
 `pass+word`, `%2B`-encoded), never as a substring of a random one: secretlint PR #1118 is the
 false negative that substring matching on short words (`pass` in `secur3Pass`) caused, and

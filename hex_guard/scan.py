@@ -24,6 +24,7 @@ from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
 from hex_guard.hygiene import steps as hygiene
 from hex_guard.hygiene.steps import DataCheck
 from hex_guard.records import Finding, Found, Fragment, Outcome, Plan, Skip, Unit
+from hex_guard.rules import Rule
 
 
 @dataclass
@@ -61,6 +62,9 @@ class ScanResult:
     unused: tuple[str, ...] = ()
     # History scans: the ids of every blob scanned (the input of an incremental rescan).
     blobs: frozenset[str] = frozenset()
+    # The rules the scan ran (its primary config's: disabled ones left out, custom ones in);
+    # empty when not recorded (a merged report), and reports fall back to the built-in set.
+    rules: tuple[Rule, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -272,7 +276,7 @@ def run(
     stats.duration_s = time.perf_counter() - started
     unused = unused_entries(pipeline, scope.excluder, stats, len(config.ignore))
     ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
-    return ScanResult(ordered, stats, tuple(unused), outcome.blobs)
+    return ScanResult(ordered, stats, tuple(unused), outcome.blobs, pipeline.engine.rules)
 
 
 def _reused(

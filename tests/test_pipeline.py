@@ -131,3 +131,28 @@ def test_paths_source_counts_excludes_and_reports_unused(
     result = scan.run(Paths(["."]), config, 1)
     assert [f.path for f in result.findings] == ["keep/a.txt"]
     assert result.stats.excluded == 1 and result.unused == ("ignore[0]", "exclude[1]")
+
+
+def test_cli_format_choices_come_from_the_registry() -> None:
+    from click.testing import CliRunner
+
+    from hex_guard.main import cli
+    from hex_guard.report import FORMATS, REGISTRY
+
+    assert tuple(f.name for f in REGISTRY) == FORMATS
+    for command in ("scan", "history"):
+        help_text = CliRunner().invoke(cli, [command, "--help"]).output
+        assert "[" + "|".join(FORMATS) + "]" in help_text.replace("\n", "").replace(" ", "")
+
+
+def test_sarif_lists_the_rules_the_scan_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hex_guard.report import ReportOptions, renderer
+
+    write(tmp_path / "a.txt", f"{TOKEN}\n")
+    monkeypatch.chdir(tmp_path)
+    result = scan.run(Paths(["."]), Config(base_dir=str(tmp_path), disable=("hex-api-token",)), 1)
+    document = json.loads(renderer("sarif")(result, ReportOptions()))
+    ids = [r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]]
+    assert "hex-api-token" not in ids and ids == [r.id for r in result.rules]

@@ -132,7 +132,8 @@ EXTRA_TRUE = [
     ),
 ]
 EXTRA_FALSE = [
-    # DOMAIN.md §1.1: Hex docs sample and the HxTP IoT SDK / Himax driver identifiers.
+    # The Hex API overview's docs sample (learn.hex.tech/docs/api/api-overview) and, from public
+    # code, the HxTP IoT SDK / Himax driver identifiers.
     "TOKEN = 'hxtp_5bbf1c8b1989d6657d5c...'  # format: hxtp_<96 hex chars>",
     "static const char *hxtp_commands[] = {0};",
     "HEX_TOKEN=hxtw_... ./08_upload_hex_guides.sh",
@@ -142,7 +143,7 @@ EXTRA_FALSE = [
     "Server={0};Database={1};User Id={2};Password={3};",
     # Airflow's stock dev compose file (dev default, user == password on a service host).
     "sql_alchemy_conn: postgresql+psycopg2://airflow:airflow@postgres/airflow",
-    # DOMAIN.md §5: indirect references.
+    # Indirect references (shared domain notes, false positives).
     "password = os.getenv('SNOWFLAKE_PASSWORD')",
     "conn = connect(password=settings.DB_PASSWORD)",
     "url: postgresql://user@localhost/db",

@@ -1,6 +1,8 @@
 """Report writers: one module per format, each `render(result, options) -> str`.
 
 Every writer shows secrets through `Finding.shown_secret`, so redaction has one owner.
+`REGISTRY` is the one list of formats: the CLI's choices, `--output-format` and the golden
+tests are built from it. A new format is a module here plus one `Format` line below.
 """
 
 from __future__ import annotations
@@ -20,13 +22,29 @@ class ReportOptions:
     color: bool = False
 
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+@dataclass(frozen=True)
+class Format:
+    name: str
+    # The module under hex_guard.report that renders it (imported only when asked for).
+    module: str
+    description: str
+
+
+REGISTRY: tuple[Format, ...] = (
+    Format("text", "text", "one block per finding, for people"),
+    Format("json", "json", "the documented machine report"),
+    Format("sarif", "sarif", "SARIF 2.1.0 for code-scanning UIs"),
+    Format("github", "github", "GitHub Actions workflow commands (inline annotations)"),
+    Format("junit", "junit", "JUnit XML for CI test tabs"),
+)
+FORMATS = tuple(f.name for f in REGISTRY)
+_BY_NAME = {f.name: f for f in REGISTRY}
 
 
 def renderer(fmt: str) -> Callable[[ScanResult, ReportOptions], str]:
     """The writer for `fmt`, imported only when asked for."""
-    if fmt not in FORMATS:
+    if fmt not in _BY_NAME:
         raise ValueError(f"unknown report format {fmt!r}")
-    module = import_module(f"hex_guard.report.{fmt}")
+    module = import_module(f"hex_guard.report.{_BY_NAME[fmt].module}")
     render: Callable[[ScanResult, ReportOptions], str] = module.render
     return render

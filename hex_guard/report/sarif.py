@@ -62,8 +62,9 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _rules_for(result: ScanResult) -> list[Rule]:
-    """Every built-in rule, plus custom rules that produced a finding."""
-    rules = list(RULES)
+    """The rules the scan ran (every built-in one when not recorded), plus any rule that
+    produced a finding without being among them (merged reports)."""
+    rules = list(result.rules or RULES)
     known = {r.id for r in rules}
     for finding in result.findings:
         if finding.rule_id not in known:

@@ -73,7 +73,7 @@ _KEY_VALUE_LINE = (
     r"(?(q)(?P=q))[ \t]*(?:#[^\n]*)?\r?$"
 )
 
-# Decoded Kubernetes Secret data is scanned under this path suffix (see views.py).
+# Decoded Kubernetes Secret data is scanned under this path suffix (see hex_guard.decoders).
 K8S_DATA = "#kubernetes-secret-data"
 
 # Template names are not flagged by name; their content is still scanned by every other rule.
@@ -126,7 +126,8 @@ TABLE: tuple[Rule, ...] = (
         "HEX_API_TOKEN environment variable.",
         priority=100,
         reveal_prefix=5,
-        # A workspace token can be admin-scoped and may never expire (DOMAIN.md §1.3).
+        # A workspace token can be admin-scoped and may never expire
+        # (learn.hex.tech/docs/api/api-overview).
         severity_by_prefix=(("hxtp_", Severity.HIGH),),
         examples=(
             f"HEX_API_TOKEN={_HXTW}",

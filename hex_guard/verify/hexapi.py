@@ -3,7 +3,7 @@
 Endpoint: ListProjects, `GET /api/v1/projects` ("List all viewable projects"; `limit` 1..100),
 Hex API reference https://learn.hex.tech/docs/api/api-reference. Auth is `Authorization: Bearer`
 (https://learn.hex.tech/docs/api/api-overview). The base URL is `https://app.hex.tech`; EU and
-single-tenant workspaces use their own `https://<name>.hex.tech` (api-overview, DOMAIN.md §1.2).
+single-tenant workspaces use their own `https://<name>.hex.tech` (the same overview page).
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ class VerifyOptions:
     concurrency: int = 4
     # Checks started per second, across every service.
     rate: float = 10.0
-    # Single-tenant and EU Hex workspaces have their own base URL (DOMAIN.md §1.2).
+    # Single-tenant and EU Hex workspaces have their own base URL
+    # (learn.hex.tech/docs/api/api-overview).
     hex_base_url: str | None = None
     # Show a progress line (stderr is a terminal).
     progress: bool = False
