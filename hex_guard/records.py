@@ -147,6 +147,12 @@ class Finding:
         """The properties as one line for reports without a property bag ("" when none)."""
         return "; ".join(f"{name.replace('_', ' ')}: {value}" for name, value in self.properties)
 
+    def described(self, show_secrets: bool) -> str:
+        """`description: secret` as reports print it; the data checks carry no value at all."""
+        if not self.secret:
+            return self.description
+        return f"{self.description}: {self.shown_secret(show_secrets)}"
+
     def shown_secret(self, show_secrets: bool) -> str:
         from hex_guard.finding import redact
 

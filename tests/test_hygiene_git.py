@@ -241,6 +241,12 @@ def test_data_check_is_opt_in_and_threshold_is_configurable(
     query = next(f for f in findings if f["rule_id"] == "notebook-query-output")
     assert query["severity"] == "low" and query["cell"] == 1 and "20 rows" in query["description"]
 
+    monkeypatch.chdir(repo)
+    assert main(["scan", "--data"]) == 1
+    text = capsys.readouterr().out
+    assert "nbstripout" in text and ".gitattributes" in text and "cell 1" in text
+    assert "output 1: …" not in text  # a data finding has no value to show, not even redacted
+
     write(repo / ".hex-guard.toml", "data-outputs = true\nrow-threshold = 30\n")
     code, findings, _ = run(repo, monkeypatch, capsys, "scan")
     assert code == 1 and "notebook-query-output" not in {f["rule_id"] for f in findings}

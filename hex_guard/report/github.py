@@ -37,7 +37,7 @@ def _line(finding: Finding, options: ReportOptions) -> str:
             ("title", f"hex-guard {finding.rule_id} ({finding.severity})"),
         )
     )
-    message = f"{finding.description}: {finding.shown_secret(options.show_secrets)}. {finding.hint}"
+    message = f"{finding.described(options.show_secrets)}. {finding.hint}"
     if finding.properties:
         message += f" ({finding.properties_text()})"
     return f"::{_COMMAND[finding.severity]} {props}::{_data(message)}\n"

@@ -20,7 +20,7 @@ def _xml(text: str) -> str:
 
 
 def _failure(case: ET.Element, finding: Finding, options: ReportOptions) -> None:
-    shown = finding.shown_secret(options.show_secrets)
+    shown = finding.shown_secret(options.show_secrets) if finding.secret else ""
     failure = ET.SubElement(
         case,
         "failure",

@@ -84,12 +84,11 @@ def _property_name(field: str) -> str:
 
 
 def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> dict[str, Any]:
-    shown = finding.shown_secret(options.show_secrets)
     entry: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": index[finding.rule_id],
         "level": _LEVEL[finding.severity],
-        "message": {"text": f"{finding.description}: {shown}. {finding.hint}"},
+        "message": {"text": f"{finding.described(options.show_secrets)}. {finding.hint}"},
         "locations": [
             {
                 "physicalLocation": {

@@ -45,7 +45,7 @@ def _block(finding: Finding, options: ReportOptions) -> str:
         provenance += f"  {name.replace('_', ' ')}: {value}\n"
     return (
         f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity}\n"
-        f"  {finding.description}: {finding.shown_secret(options.show_secrets)}\n"
+        f"  {finding.described(options.show_secrets)}\n"
         f"{provenance}"
         f"  fingerprint: {finding.fingerprint}\n"
         f"  {_paint('fix:', _DIM, options)} {finding.hint}\n"
