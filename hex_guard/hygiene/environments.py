@@ -210,7 +210,13 @@ def from_dbt_profile(text: str, line: int) -> Environment | None:
 def from_content(repo_path: str, data: bytes, line: int, column: int) -> Environment | None:
     """What the text around a finding says (line and column 1-based, in `data`)."""
     text = data.decode("utf-8", "replace")
-    lines = text.split("\n")
+    return from_text(repo_path, text, text.split("\n"), line, column)
+
+
+def from_text(
+    repo_path: str, text: str, lines: list[str], line: int, column: int
+) -> Environment | None:
+    """`from_content` over text already decoded and split (once per fragment, not per finding)."""
     if 1 <= line <= len(lines):
         found = from_variable(lines[line - 1][: max(0, column - 1)])
         if found is not None:

@@ -109,10 +109,11 @@ def scope(kind: str, calls: list[str]) -> str:
     return base
 
 
-def properties(secret: str, text: str) -> dict[str, str]:
-    """Report properties of a Hex token finding whose file text is `text`."""
+def properties(secret: str, text: str, calls: list[str] | None = None) -> dict[str, str]:
+    """Report properties of a Hex token finding whose file text is `text` (`calls`: its
+    `api_calls`, when already known)."""
     kind = token_kind(secret)
-    calls = api_calls(text)
+    calls = api_calls(text) if calls is None else calls
     return {
         "hex_token_kind": kind,
         "hex_api_calls": ", ".join(calls) if calls else "none found",

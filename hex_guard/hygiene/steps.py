@@ -46,10 +46,11 @@ def with_properties(finding: Finding, extra: dict[str, str]) -> Finding:
     return dataclasses.replace(finding, properties=tuple(sorted(merged.items())))
 
 
-def _content_environment(fragment: Fragment, finding: Finding) -> dict[str, str]:
-    found = environments.from_content(
-        fragment.repo_path, fragment.data, finding.line - fragment.first_line + 1, finding.column
-    )
+def _content_environment(
+    fragment: Fragment, text: str, lines: list[str], finding: Finding
+) -> dict[str, str]:
+    line = finding.line - fragment.first_line + 1
+    found = environments.from_text(fragment.repo_path, text, lines, line, finding.column)
     if found is None:
         return {}
     return {ENVIRONMENT: found.name, ENVIRONMENT_SOURCE: f"{found.source} {found.evidence}"}
@@ -57,14 +58,17 @@ def _content_environment(fragment: Fragment, finding: Finding) -> dict[str, str]
 
 def annotate(fragment: Fragment, findings: list[Finding]) -> list[Finding]:
     """`findings` (in `fragment`'s own lines) with the properties the text around them gives."""
+    if not findings:
+        return findings
+    text = fragment.data.decode("utf-8", "replace")
+    lines = text.split("\n")
     out = []
-    text: str | None = None
+    calls: list[str] | None = None
     for finding in findings:
-        extra = _content_environment(fragment, finding)
+        extra = _content_environment(fragment, text, lines, finding)
         if finding.rule_id in HEX_RULES:
-            if text is None:
-                text = fragment.data.decode("utf-8", "replace")
-            extra.update(hex_token.properties(finding.secret, text))
+            calls = hex_token.api_calls(text) if calls is None else calls
+            extra.update(hex_token.properties(finding.secret, text, calls))
         out.append(with_properties(finding, extra))
     return out
 
