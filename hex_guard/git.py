@@ -31,13 +31,11 @@ def repo_root(directory: str) -> str | None:
     few named files pays nothing for it.
     """
     current = os.path.abspath(directory)
-    while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    if os.path.lexists(os.path.join(current, ".git")):
+        return current
+    parent = os.path.dirname(current)
+    # Through the cache: a tree walk asks for every directory, and each costs one lstat.
+    return None if parent == current else repo_root(parent)
 
 
 def require_root(cwd: str) -> str:

@@ -42,6 +42,7 @@ def pre_commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_commit_with_token_is_blocked_and_clean_commit_passes(consumer: Path) -> None:
     assert pre_commit(consumer, "install").returncode == 0
     write(consumer / "app" / "settings.py", f'HEX_API_TOKEN = "{TOKEN}"\n')
@@ -62,6 +63,7 @@ def test_commit_with_token_is_blocked_and_clean_commit_passes(consumer: Path) ->
     assert ok.returncode == 0, ok.stdout + ok.stderr
 
 
+@pytest.mark.slow
 def test_all_files_and_files_modes_find_committed_token(
     consumer: Path, hook_repo: tuple[Path, str]
 ) -> None:

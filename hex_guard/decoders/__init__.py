@@ -68,6 +68,8 @@ DECODERS: tuple[Decoder, ...] = (
     ),
 )
 EXPANDERS = tuple(d for d in DECODERS if d.role is Role.EXPANDER)
+# Every path decoder's suffix: most files have none of them, and are told so in one call.
+_SUFFIXES = tuple(s for d in DECODERS for s in d.suffixes)
 BY_NAME = {d.name: d for d in DECODERS}
 
 
@@ -93,12 +95,14 @@ def expanded(fragment: Fragment, fired: Sequence[Decoder]) -> list[View]:
 
 def read(engine: Engine, fragment: Fragment) -> list[tuple[list[Finding], View]]:
     """Findings of every view of `fragment`, each with the view that maps them to the file."""
-    reader = _by_path(fragment, Role.READER)
-    views = reader.decode(fragment) if reader is not None else None
-    if views is not None:
-        return [(engine.scan(v.fragment), v) for v in views]
-    annotator = _by_path(fragment, Role.ANNOTATOR)
-    raw = annotator.decode(fragment) if annotator is not None else None
+    raw = None
+    if fragment.repo_path.lower().endswith(_SUFFIXES):
+        reader = _by_path(fragment, Role.READER)
+        views = reader.decode(fragment) if reader is not None else None
+        if views is not None:
+            return [(engine.scan(v.fragment), v) for v in views]
+        annotator = _by_path(fragment, Role.ANNOTATOR)
+        raw = annotator.decode(fragment) if annotator is not None else None
     found, fired = engine.scan_with_triggers(fragment)
     parts = [(found, raw[0] if raw else View(fragment, identity))]
     parts += [(engine.scan(v.fragment), v) for v in expanded(fragment, fired)]
