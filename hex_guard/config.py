@@ -93,6 +93,8 @@ class Config:
     row_threshold: int = 5
     # Keys that came from the file (the rest are defaults), for `hex-guard config`.
     explicit: frozenset[str] = field(default_factory=frozenset)
+    # Set by `--verify` only, never read from a file: findings keep the text around them.
+    keep_context: bool = False
 
     def excluder(self) -> PathMatcher:
         return PathMatcher(self.base_dir, self.exclude)
@@ -404,10 +406,16 @@ class Resolver:
     """
 
     def __init__(
-        self, explicit: str | None, max_file_size: int | None = None, data: bool = False
+        self,
+        explicit: str | None,
+        max_file_size: int | None = None,
+        data: bool = False,
+        keep_context: bool = False,
     ) -> None:
         self._max_file_size = max_file_size
         self._data = data  # --data: the data check on whatever the files' configs say
+        # `--verify`: every config hands its findings the text around them.
+        self._keep_context = keep_context
         fixed = self._adjust(load(explicit, os.getcwd())) if explicit else None
         self._fixed: tuple[Config, ...] | None = (fixed,) if fixed else None
         self._by_dir: dict[str, tuple[Config, ...]] = {}
@@ -422,6 +430,7 @@ class Resolver:
         resolver = cls.__new__(cls)
         resolver._max_file_size = None
         resolver._data = False
+        resolver._keep_context = False
         resolver._fixed = (config,)
         resolver._by_dir, resolver._by_file, resolver._matchers = {}, {}, {}
         resolver.primary = config
@@ -439,6 +448,8 @@ class Resolver:
             config = dataclasses.replace(config, max_file_size=self._max_file_size)
         if self._data:
             config = dataclasses.replace(config, data_outputs=True)
+        if self._keep_context:
+            config = dataclasses.replace(config, keep_context=True)
         return config
 
     def for_file(self, fs_path: str) -> Config:

@@ -17,7 +17,7 @@ from hex_guard import decoders, prefilter
 from hex_guard.errors import RuleTimeoutError
 from hex_guard.finding import fingerprint
 from hex_guard.placeholder import is_placeholder, shannon_entropy
-from hex_guard.records import Finding, Fragment
+from hex_guard.records import Finding, Fragment, MatchContext
 from hex_guard.rules import RULES, Rule
 
 __all__ = ["Engine", "Fragment"]
@@ -35,11 +35,18 @@ class Engine:
     """Rules plus their prefilter, built once per process and reused for every fragment."""
 
     def __init__(
-        self, rules: Sequence[Rule] = RULES, *, allow_hyperscan: bool = True, gates: bool = True
+        self,
+        rules: Sequence[Rule] = RULES,
+        *,
+        allow_hyperscan: bool = True,
+        gates: bool = True,
+        context: bool = False,
     ) -> None:
         """`gates=False` keeps to literal keywords: Hyperscan compiles them in ~2 ms instead of
-        ~12 ms, which matters to a hook run over a few files and not to a large scan."""
+        ~12 ms, which matters to a hook run over a few files and not to a large scan.
+        `context=True` (`--verify`) keeps the lines around each match on its finding."""
         self.rules = tuple(rules)
+        self.context = context
         # Path-scoped rules (.env, profiles.yml) stay out of the prefilter: their keywords
         # (`pass`) are everywhere in code, and the files they apply to are rare and small.
         self._gated = [i for i, r in enumerate(self.rules) if r.keywords and not r.paths]
@@ -86,7 +93,7 @@ class Engine:
             rule = self.rules[rule_index]
             offsets = hits_by_rule[rule_index]
             matches.extend(_run_rule(rule, data, offsets, fragment.display_path))
-        findings = [_to_finding(m, fragment) for m in _most_specific(matches)]
+        findings = [_to_finding(m, fragment, self.context) for m in _most_specific(matches)]
         return findings, tuple(self._expanders[i] for i in sorted(fired))
 
 
@@ -169,7 +176,35 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, column
 
 
-def _to_finding(m: _Match, fragment: Fragment) -> Finding:
+# Lines kept on each side of a match for `--verify`, and a byte bound on each side: enough for
+# a dbt output block or a multi-line driver call, small enough to keep on every finding.
+CONTEXT_LINES = 12
+CONTEXT_BYTES = 2048
+
+
+def _context(data: bytes, start: int, end: int) -> MatchContext:
+    lo = start
+    for _ in range(CONTEXT_LINES + 1):
+        lo = data.rfind(b"\n", max(0, start - CONTEXT_BYTES), lo)
+        if lo == -1:
+            lo = max(0, start - CONTEXT_BYTES)
+            break
+    else:
+        lo += 1
+    hi = end
+    for _ in range(CONTEXT_LINES + 1):
+        hi = data.find(b"\n", hi + 1, end + CONTEXT_BYTES)
+        if hi == -1:
+            hi = min(len(data), end + CONTEXT_BYTES)
+            break
+    # Decoded as _accept decodes the secret, so text[start:end] is the finding's secret.
+    before = data[lo:start].decode("utf-8", "surrogateescape")
+    secret = data[start:end].decode("utf-8", "surrogateescape")
+    after = data[end:hi].decode("utf-8", "surrogateescape")
+    return MatchContext(before + secret + after, len(before), len(before) + len(secret))
+
+
+def _to_finding(m: _Match, fragment: Fragment, context: bool = False) -> Finding:
     line, column = _position(fragment.data, m.start)
     end_line, end_column = _position(fragment.data, m.end)
     line += fragment.first_line - 1
@@ -189,4 +224,5 @@ def _to_finding(m: _Match, fragment: Fragment) -> Finding:
         reveal_prefix=m.rule.reveal_prefix,
         secret=m.secret,
         decoded=fragment.decoded is not None,
+        context=_context(fragment.data, m.start, m.end) if context else None,
     )

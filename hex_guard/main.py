@@ -10,7 +10,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,7 @@ from hex_guard.report import FORMATS
 if TYPE_CHECKING:
     from hex_guard.config import Config, Resolver
     from hex_guard.scan import ScanResult, Source
+    from hex_guard.verify.records import VerifyOptions
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,12 +37,16 @@ def _use_color(output: str | None) -> bool:
 
 
 def _configs(
-    config_path: str | None, max_file_size: int | None = None, data: bool = False
+    config_path: str | None,
+    max_file_size: int | None = None,
+    data: bool = False,
+    *,
+    keep_context: bool = False,
 ) -> Resolver:
     """Each file's config: `--config` for all, else the nearest config above the file."""
     from hex_guard.config import Resolver
 
-    return Resolver(config_path, max_file_size, data)
+    return Resolver(config_path, max_file_size, data, keep_context)
 
 
 def _load_config(config_path: str | None) -> Config:
@@ -126,6 +131,50 @@ _JOBS = click.option(
 )
 
 
+def _verify_flags(command: Any) -> Any:
+    """`--verify` and its bounds, shared by scan and history (hex_guard/verify/cli.py)."""
+    options = (
+        click.option(
+            "--verify",
+            is_flag=True,
+            help="Check each credential found against the service it belongs to (network; "
+            "never on unless given). Needs hex-guard[verify].",
+        ),
+        click.option("--only-live", is_flag=True, help="With --verify: report only live ones."),
+        click.option(
+            "--verify-timeout",
+            type=click.FloatRange(min=0.5, max=120.0),
+            default=5.0,
+            show_default=True,
+            help="Seconds one check may take.",
+        ),
+        click.option(
+            "--verify-concurrency",
+            type=click.IntRange(min=1, max=64),
+            default=4,
+            show_default=True,
+            help="Checks in flight at once.",
+        ),
+        click.option(
+            "--verify-rate",
+            type=click.FloatRange(min=0.1, max=1000.0),
+            default=10.0,
+            show_default=True,
+            help="Checks started per second.",
+        ),
+        click.option(
+            "--hex-base-url",
+            metavar="URL",
+            default=None,
+            help="Hex workspace base URL for EU or single-tenant workspaces "
+            "[default: https://app.hex.tech].",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @_PATHS
 @click.option(
@@ -178,6 +227,7 @@ _JOBS = click.option(
 @click.option("--report-unused", is_flag=True, help="List allowlist entries that matched nothing.")
 @_DATA
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
+@_verify_flags
 def scan(
     paths: tuple[str, ...],
     fmt: str,
@@ -194,6 +244,7 @@ def scan(
     data: bool,
     quiet: bool,
     output_formats: tuple[str, ...],
+    **verify_flags: Any,
 ) -> int:
     """Scan files and directories (default: the current directory), or git content.
 
@@ -205,11 +256,30 @@ def scan(
     if modes > 1 or (modes and paths):
         raise click.UsageError("--staged, --diff, --pre-push and PATH exclude each other")
     targets = paths or (".",)
-    configs = _configs(config_path, max_file_size, data)
+    check = _verify_request(verify_flags, hook=staged or pre_push, quiet=quiet)
+    configs = _configs(config_path, max_file_size, data, keep_context=check is not None)
     source = _git_source(staged, diff_range) if modes else _paths(targets)
     result = _run(source, configs, jobs, baseline_path)
+    if check is not None:
+        result = _verified(result, check, verify_flags, quiet)
     outputs = _outputs(output_formats, fmt, output)
     return _report(result, configs.primary, outputs, show_secrets, quiet, report_unused)
+
+
+def _verify_request(flags: dict[str, Any], *, hook: bool, quiet: bool) -> VerifyOptions | None:
+    if not flags.get("verify") and not flags.get("only_live"):
+        return None  # the verify package is not even imported
+    from hex_guard.verify.cli import options_from
+
+    return options_from(flags, hook=hook, quiet=quiet)
+
+
+def _verified(
+    result: ScanResult, check: VerifyOptions, flags: dict[str, Any], quiet: bool
+) -> ScanResult:
+    from hex_guard.verify.cli import verified
+
+    return verified(result, check, only_live=bool(flags.get("only_live")), quiet=quiet)
 
 
 def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[str, str | None]]:
@@ -282,6 +352,7 @@ def _report(
 @_JOBS
 @_DATA
 @click.option("--quiet", "-q", is_flag=True, help="No summary or progress on stderr.")
+@_verify_flags
 def history(
     rev_range: str | None,
     all_refs: bool,
@@ -294,6 +365,7 @@ def history(
     data: bool,
     quiet: bool,
     output_formats: tuple[str, ...],
+    **verify_flags: Any,
 ) -> int:
     """Scan every blob ever committed, once each; one finding per secret with its first commit."""
 
@@ -303,10 +375,13 @@ def history(
     if rev_range and all_refs:
         raise click.UsageError("give --all or a REV-RANGE, not both")
     cwd = os.getcwd()
-    configs = _configs(config_path, None, data)
+    check = _verify_request(verify_flags, hook=False, quiet=quiet)
+    configs = _configs(config_path, None, data, keep_context=check is not None)
     args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr is not None and sys.stderr.isatty()
     result = _run(History(args, cwd), configs, jobs, baseline_path, progress)
+    if check is not None:
+        result = _verified(result, check, verify_flags, quiet)
     return _report(
         result, configs.primary, _outputs(output_formats, fmt, output), show_secrets, quiet, False
     )

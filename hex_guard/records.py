@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hex_guard.rules import Severity
+
+if TYPE_CHECKING:
+    from hex_guard.verify.records import Verification
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,23 @@ class CellProvenance:
 
 
 @dataclass(frozen=True)
+class MatchContext:
+    """The lines around a match (`text[start:end]` is the secret), kept only for `--verify`:
+    a password's host, port and user sit next to it in its own connection string."""
+
+    text: str = field(repr=False)
+    start: int
+    end: int
+
+    @property
+    def line_span(self) -> tuple[int, int]:
+        """[start, end) of the line(s) the secret is on."""
+        lo = self.text.rfind("\n", 0, self.start) + 1
+        hi = self.text.find("\n", self.end)
+        return lo, len(self.text) if hi == -1 else hi
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     severity: Severity
@@ -129,6 +149,9 @@ class Finding:
     # Facts a check adds for reports, as sorted (name, value) pairs: the environment a value
     # belongs to, a Hex token's kind and the API calls beside it (hygiene/steps.py).
     properties: tuple[tuple[str, str], ...] = ()
+    # `--verify` only: the text around the match, and what checking the credential found.
+    context: MatchContext | None = field(default=None, repr=False, compare=False)
+    verification: Verification | None = None
 
     @property
     def commit(self) -> str | None:
@@ -141,6 +164,8 @@ class Finding:
             out.update(self.cell.fields())
         if self.decoded:
             out["decoded"] = True
+        if self.verification is not None:
+            out.update(self.verification.fields())
         return out
 
     def properties_text(self) -> str:

@@ -83,7 +83,7 @@ class Pipeline:
     @classmethod
     def build(cls, config: Config, *, large: bool = True) -> Pipeline:
         """`large=False` for a few files (a hook run): the engine compiles faster, scans slower."""
-        engine = Engine(config.rules(), gates=large)
+        engine = Engine(config.rules(), gates=large, context=config.keep_context)
         data = DataCheck(config.data_outputs, config.row_threshold)
         return cls(engine, Allowlist(config), config.max_file_size, data)
 

@@ -183,6 +183,20 @@ def test_only_the_credentials_own_host_is_contacted(pg: Server) -> None:
     assert [d.accepted for d in decoys] == [0, 0, 0]
 
 
+def test_libpq_environment_cannot_redirect_the_password(
+    pg: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decoy = Listener("127.0.0.5")
+    monkeypatch.setenv("PGHOSTADDR", decoy.host)
+    monkeypatch.setenv("PGPORT", str(decoy.port))
+    text = f"DATABASE_URL=postgresql://{pg.user}:{pg.password}@{pg.host}:{pg.port}/postgres\n"
+    try:
+        [verdict] = verify_findings(found(text, ".env"), OPTIONS)
+    finally:
+        decoy.close()
+    assert verdict.status is Status.LIVE and decoy.accepted == 0
+
+
 def test_same_secret_is_verified_once(pg: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = dispatch.CHECKS["postgresql"]

@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from hex_guard.records import Finding
+
 # Test-only credentials, assembled here so nothing secret-shaped sits in one literal.
 PG_USER = "hexguard"
 PG_PASSWORD = "pg-" + "Tr0ub4dor" + "-x9"
@@ -314,7 +316,8 @@ def api_server(path: str) -> Iterator[ApiServer]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -335,34 +338,15 @@ def api_server(path: str) -> Iterator[ApiServer]:
 # --- findings with the text around them --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Found:
-    """What verification reads of a finding (hex_guard.verify.dispatch.Verifiable)."""
-
-    rule_id: str
-    secret: str = field(repr=False)
-    context: object
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    start = 0
-    for _ in range(line - 1):
-        start = text.index("\n", start) + 1
-    return start + column - 1
-
-
-def found(text: str, path: str = "settings.py") -> list[Found]:
-    """The real engine's findings in `text`, each with the lines around it."""
+def found(text: str, path: str = "settings.py") -> list[Finding]:
+    """The real engine's findings in `text`, each with the lines around it (as `--verify` has)."""
     from hex_guard.detect import Engine, Fragment
-    from hex_guard.verify import around
 
-    out = []
-    for f in Engine().scan(Fragment(path, path, text.encode())):
-        start = _offset(text, f.line, f.column)
-        end = _offset(text, f.end_line, f.end_column)
-        assert text[start:end] == f.secret
-        out.append(Found(f.rule_id, f.secret, around(text, start, end)))
-    return out
+    findings = Engine(context=True).scan(Fragment(path, path, text.encode()))
+    for f in findings:
+        assert f.context is not None
+        assert f.context.text[f.context.start : f.context.end] == f.secret
+    return findings
 
 
 class Listener:

@@ -40,6 +40,8 @@ def _line(finding: Finding, options: ReportOptions) -> str:
     message = f"{finding.described(options.show_secrets)}. {finding.hint}"
     if finding.properties:
         message += f" ({finding.properties_text()})"
+    if finding.verification is not None:
+        message += f" Verification: {finding.verification.note}."
     return f"::{_COMMAND[finding.severity]} {props}::{_data(message)}\n"
 
 

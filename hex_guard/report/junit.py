@@ -31,6 +31,8 @@ def _failure(case: ET.Element, finding: Finding, options: ReportOptions) -> None
     commit = f"\ncommit: {finding.commit}" if finding.commit else ""
     if finding.properties:
         commit += f"\n{finding.properties_text()}"
+    if finding.verification is not None:
+        commit += f"\nverification: {finding.verification.note}"
     failure.text = _xml(
         f"{where} {shown}\nfingerprint: {finding.fingerprint}{commit}\n{finding.hint}"
     )

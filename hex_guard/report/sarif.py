@@ -36,6 +36,10 @@ _SECURITY_SEVERITY = {
 }
 
 
+# `--verify` found the credential working (result property; rules keep their own score).
+LIVE_SECURITY_SEVERITY = "10.0"
+
+
 def _pascal(rule_id: str) -> str:
     return "".join(part.capitalize() for part in rule_id.split("-"))
 
@@ -106,6 +110,11 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
     }
     properties = {_property_name(k): v for k, v in finding.provenance().items()}
     properties.update((_property_name(k), v) for k, v in finding.properties)
+    verification = finding.verification
+    if verification is not None and verification.status.value == "live":
+        # A credential proven to work outranks any rule's default: top of GitHub's scale.
+        entry["level"] = "error"
+        properties["security-severity"] = LIVE_SECURITY_SEVERITY
     if properties:
         entry["properties"] = properties
     return entry

@@ -43,6 +43,8 @@ def _block(finding: Finding, options: ReportOptions) -> str:
         provenance += "  (decoded from a base64 value)\n"
     for name, value in finding.properties:
         provenance += f"  {name.replace('_', ' ')}: {value}\n"
+    if finding.verification is not None:
+        provenance += f"  verification: {finding.verification.note}\n"
     return (
         f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity}\n"
         f"  {finding.described(options.show_secrets)}\n"

@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import importlib.util
 
-from hex_guard.verify.context import Context, around
+from hex_guard.verify.context import Context
 from hex_guard.verify.records import Status, Target, Verification, VerifyOptions
 
-EXTRA_HINT = "pip install 'hex-guard[verify]'"
 _DRIVERS = ("psycopg", "pymysql", "redis")
 
 __all__ = [
-    "EXTRA_HINT",
     "Context",
     "Status",
     "Target",
     "Verification",
     "VerifyOptions",
-    "around",
     "missing_drivers",
 ]
 
 
 def missing_drivers() -> list[str]:
     """Driver packages of the `verify` extra that cannot be imported here."""
-    return [name for name in _DRIVERS if importlib.util.find_spec(name) is None]
+    return [name for name in _DRIVERS if not _importable(name)]
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # ValueError: a module blocked with sys.modules[name] = None
+        return False

@@ -4,47 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
 
-# Lines kept on each side of a match, and a byte bound on each side: enough for a dbt output
-# block or a multi-line driver call, small enough to keep per finding.
-CONTEXT_LINES = 12
-CONTEXT_CHARS = 2048
+from hex_guard.records import MatchContext
 
-
-@dataclass(frozen=True)
-class Context:
-    """`text[start:end]` is the secret as the engine matched it."""
-
-    text: str = field(repr=False)
-    start: int
-    end: int
-
-    @property
-    def line_span(self) -> tuple[int, int]:
-        """[start, end) of the line(s) the secret is on."""
-        lo = self.text.rfind("\n", 0, self.start) + 1
-        hi = self.text.find("\n", self.end)
-        return lo, len(self.text) if hi == -1 else hi
-
-
-def around(text: str, start: int, end: int) -> Context:
-    """The lines around `text[start:end]`, bounded in lines and characters."""
-    lo = start
-    for _ in range(CONTEXT_LINES + 1):
-        lo = text.rfind("\n", 0, lo - 1 if lo > 0 else 0)
-        if lo == -1:
-            break
-    lo = max(lo + 1 if lo != -1 else 0, start - CONTEXT_CHARS)
-    hi = end
-    for _ in range(CONTEXT_LINES + 1):
-        nxt = text.find("\n", hi + 1)
-        if nxt == -1:
-            hi = len(text)
-            break
-        hi = nxt
-    hi = min(hi, end + CONTEXT_CHARS)
-    return Context(text[lo:hi], start - lo, end - lo)
+# The record lives with the others (the engine fills it); verification reads it.
+Context = MatchContext
 
 
 def quoted_segment(ctx: Context) -> tuple[int, int]:

@@ -29,6 +29,9 @@ def check(t: Target, timeout: float) -> Verification:
     endpoint = t.endpoint
     params: dict[str, str | int] = {
         "host": t.host,
+        # Set, even empty, so PGHOSTADDR (or a PGSERVICE entry) in the environment cannot
+        # send the password to another address than the credential's own host.
+        "hostaddr": "",
         "port": t.port,
         "user": t.user or "",
         "password": t.secret,

@@ -29,6 +29,20 @@ class Verification:
     endpoint: str | None = None
 
 
+    def fields(self) -> dict[str, str]:
+        """Report fields (snake_case; SARIF camel-cases them): status, reason, where it went."""
+        out = {"verification": self.status.value, "verification_reason": self.reason}
+        if self.endpoint is not None:
+            out["verification_endpoint"] = self.endpoint
+        return out
+
+    @property
+    def note(self) -> str:
+        """One human line: `live: logged in (db.acme.io:5432)`."""
+        where = f" ({self.endpoint})" if self.endpoint else ""
+        return f"{self.status.value}: {self.reason}{where}"
+
+
 def unverifiable(reason: str, service: str | None = None) -> Verification:
     return Verification(Status.UNVERIFIABLE, reason, service)
 
