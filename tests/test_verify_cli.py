@@ -144,6 +144,19 @@ def test_verify_in_every_report_format(
 
 
 @drivers
+def test_verified_sarif_is_valid(
+    tree: Path, hex_api: ApiServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_reports import validate_sarif
+
+    target = tmp_path / "verified.sarif"
+    args = ["scan", str(tree), "--verify", "--hex-base-url", hex_api.base_url]
+    code, _, _ = run([*args, "--output-format", f"sarif={target}"], capsys)
+    assert code == 1
+    assert validate_sarif(target) == []
+
+
+@drivers
 def test_only_live_filters_and_keeps_the_exit_code_meaning(
     tree: Path, hex_api: ApiServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -180,8 +193,18 @@ def test_ctrl_c_stops_at_once(tmp_path: Path) -> None:
     with api_server(HEX_PATH) as server:
         server.behaviour[LIVE] = "slow"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hex_guard", "scan", str(tmp_path), "--verify",
-             "--verify-timeout", "60", "--hex-base-url", server.base_url],
+            [
+                sys.executable,
+                "-m",
+                "hex_guard",
+                "scan",
+                str(tmp_path),
+                "--verify",
+                "--verify-timeout",
+                "60",
+                "--hex-base-url",
+                server.base_url,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},

@@ -159,6 +159,24 @@ TARGETS = [
         "0",
     ),
     (
+        f'{{"connectionDetails": {{"postgres": {{"hostname": "pg.acme.io", "port": 5433, "username": "hex", "password": "{PW}", "database": "dw"}}}}}}',
+        "conn.json",
+        "postgresql",
+        "pg.acme.io",
+        5433,
+        "hex",
+        "dw",
+    ),
+    (
+        f'{{"type": "mysql", "options": {{"host": "wrong.acme.io"}}, "host": "my.acme.io", "user": "u", "password": "{PW}"}}',
+        "conn.json",
+        "mysql",
+        "my.acme.io",
+        3306,
+        "u",
+        None,
+    ),
+    (
         f"hex:\n  outputs:\n    prod:\n      type: redshift\n      host: ex.abc.redshift.amazonaws.com\n      user: etl\n      pass: {PW}\n      dbname: dev\n    dev:\n      type: postgres\n      host: wrong.acme.io\n",
         "profiles.yml",
         "postgresql",
@@ -221,6 +239,12 @@ def test_password_is_decoded_as_the_driver_would() -> None:
         ),
         (f"postgresql://:{PW}@pg.acme.io/db", "a.txt", "no user"),
         (f"DB_PASSWORD={PW}", ".env", "no service"),
+        (
+            f'{{"connectionDetails": {{"redshift": {{"user": "u", "password": "{PW}"}}}}}}',
+            "c.json",
+            "no host",
+        ),
+        (f'{{"host": "h.acme.io", "user": "u", "password": "{PW}"}}', "c.json", "no postgresql"),
     ],
 )
 def test_no_known_host_is_unverifiable_never_guessed(text: str, path: str, reason: str) -> None:
@@ -302,4 +326,5 @@ def test_hex_pm_key_is_not_sent_to_hex() -> None:
 
 
 def test_rules_without_a_verifier_are_unverifiable() -> None:
-    assert "no verifier" in refused(f'"secretAccessKey": "{PW}Abc123Xyz9"', "conn.json")
+    jwt = "eyJ" + "hbGciOiJIUzI1NiJ9x" + ".eyJ" + "zZXNzaW9uIjoiYWNtZSJ9" + ".Xw9kQ2mZp4LtR7vB1cN8"
+    assert "no verifier" in refused(f"export motherduck_token={jwt}\n", "env.sh")

@@ -81,6 +81,10 @@ PG_FORMS = [
         "odbc.py",
     ),
     (
+        '{{"type": "postgres", "host": "{host}", "port": {port}, "user": "{user}", "password": "{pw}"}}\n',
+        "conn.json",
+    ),
+    (
         "hex:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: {host}\n      port: {port}\n      user: {user}\n      password: {pw}\n      dbname: postgres\n      schema: public\n",
         "profiles.yml",
     ),

@@ -563,6 +563,87 @@ def from_driver_call(ctx: Context) -> Target | Verification:
     return _db_target(family, host, port, password, user, database, sslmode=kw.get("sslmode"))
 
 
+# --- JSON / YAML-flow connection payloads ------------------------------------------------------
+
+_JSON_PAIR = re.compile(
+    r"""\\?["'](?P<key>[A-Za-z_][\w\-]*)\\?["']\s*:\s*(?:\\?["'](?P<str>[^"'\\]*)\\?["']|(?P<num>\d+))"""
+)
+_JSON_FAMILIES = (
+    ("redshift", POSTGRES, 5439),
+    ("cockroach", POSTGRES, 26257),
+    ("postgres", POSTGRES, 5432),
+    ("mysql", MYSQL, 3306),
+    ("mariadb", MYSQL, 3306),
+    ("redis", REDIS, 6379),
+)
+
+
+def _enclosing_object(ctx: Context) -> tuple[int, int] | None:
+    """[start, end) of the innermost `{...}` around the secret (strings hold no braces here)."""
+    text, depth = ctx.text, 0
+    open_at = -1
+    for i in range(ctx.start - 1, -1, -1):
+        if text[i] == "}":
+            depth += 1
+        elif text[i] == "{":
+            if depth == 0:
+                open_at = i
+                break
+            depth -= 1
+    if open_at == -1:
+        return None
+    depth = 0
+    for k in range(ctx.end, len(text)):
+        if text[k] == "{":
+            depth += 1
+        elif text[k] == "}":
+            if depth == 0:
+                return open_at, k + 1
+            depth -= 1
+    return None
+
+
+def _json_family(fields: dict[str, str], label: str) -> tuple[str, int] | None:
+    named = " ".join(
+        fields.get(k, "") for k in ("type", "engine", "dialect", "driver", "kind", "scheme")
+    ).lower()
+    for word, family, port in _JSON_FAMILIES:
+        if word in named or word in label.lower():
+            return family, port
+    return None
+
+
+def from_json_fields(ctx: Context) -> Target | Verification:
+    """`{"host": ..., "port": ..., "user": ..., "password": ...}` with a type naming the
+    engine, or under a key naming it (Hex `connectionDetails: {"postgres": {...}}`)."""
+    span = _enclosing_object(ctx)
+    if span is None:
+        return unverifiable("the password is not in a JSON object")
+    lo, hi = span
+    fields: dict[str, str] = {}
+    for m in _JSON_PAIR.finditer(ctx.text, lo, hi):
+        if ctx.text.rfind("{", lo + 1, m.start()) > ctx.text.rfind("}", lo, m.start()):
+            continue  # a nested object's field
+        fields.setdefault(m["key"].lower(), m["str"] if m["str"] is not None else m["num"])
+    label = re.search(r"[\"']?([A-Za-z_][\w\-]*)[\"']?\s*:\s*$", ctx.text[max(0, lo - 80) : lo])
+    family = _json_family(fields, label.group(1) if label else "")
+    if family is None:
+        return unverifiable("the object names no PostgreSQL, MySQL or Redis engine")
+    kind, default_port = family
+    host = fields.get("host") or fields.get("hostname") or fields.get("server") or ""
+    user = fields.get("user") or fields.get("username")
+    database = fields.get("database") or fields.get("dbname") or fields.get("db")
+    return _db_target(
+        kind,
+        host,
+        parse_port(fields.get("port"), default_port),
+        ctx.text[ctx.start : ctx.end],
+        user,
+        database,
+        sslmode=fields.get("sslmode"),
+    )
+
+
 PARSERS: dict[str, Callable[[Context], Target | Verification]] = {
     "db-uri-password": from_uri,
     "jdbc-password": from_jdbc,
@@ -570,6 +651,7 @@ PARSERS: dict[str, Callable[[Context], Target | Verification]] = {
     "libpq-dsn-password": from_libpq,
     "driver-call-password": from_driver_call,
     "dbt-profile-secret": from_dbt_profile,
+    "connection-secret-field": from_json_fields,
     "dotenv-secret": from_pg_env,
     "kubernetes-secret": from_pg_env,
 }
