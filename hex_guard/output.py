@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -101,7 +102,7 @@ def write_reports(reports: Sequence[tuple[str, str | None]]) -> None:
     with _temporaries() as temps:
         staged: list[tuple[str, str]] = []
         for text, path in reports:
-            if path is not None:
+            if path is not None and not _special(path):
                 temps.append(_write_temp(path, text))
                 staged.append((temps[-1], path))
         for text, path in reports:
@@ -112,6 +113,26 @@ def write_reports(reports: Sequence[tuple[str, str | None]]) -> None:
                 os.replace(temp, path)
             except OSError as exc:
                 raise HexGuardError(f"cannot write report to {path}: {exc.strerror}") from exc
+        for text, path in reports:
+            if path is not None and _special(path):
+                _write_in_place(path, text)
+
+
+def _special(path: str) -> bool:
+    """A device or FIFO (`-o /dev/null`, a pipe): written into, never replaced. Run as root,
+    os.replace onto /dev/null swaps the machine's null device for a regular file."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _write_in_place(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise HexGuardError(f"cannot write report to {path}: {exc.strerror}") from exc
 
 
 def _resolved(path: str) -> str:
