@@ -409,7 +409,8 @@ def report(
             f"{verdicts['fp']} / {verdicts['tp']} / {verdicts['?']}"
         )
     print()
-    recall(repos, found["hex-guard"], labels)
+    for tool in found:
+        recall(repos, tool, found[tool], labels, list_missed=tool == "hex-guard")
     classes = Counter(
         label.cls
         for f in found["hex-guard"]
@@ -421,20 +422,22 @@ def report(
             print(f"  {count:4d}  {cls}")
 
 
-def recall(repos: list[str], hex_guard: list[Finding], labels: Labels) -> None:
-    """Known real credentials (labelled tp at some place) that hex-guard does or does not report."""
+def recall(
+    repos: list[str], tool: str, findings: list[Finding], labels: Labels, list_missed: bool
+) -> None:
+    """Known real credentials (labelled tp at some place) that a tool does or does not report."""
     real: dict[tuple[str, str, int], str] = {}
     for label in labels.by_hash.values():
         if label.verdict == "tp" and label.repo in repos:
             real.setdefault((label.repo, label.path, label.line), label.cls)
     reported = {
         (f.repo, f.path, f.line)
-        for f in hex_guard
+        for f in findings
         if (label := labels.match(f)) is not None and label.verdict == "tp"
     }
     missed = sorted(set(real) - reported)
-    print(f"hex-guard recall: {len(real) - len(missed)}/{len(real)} places labelled real")
-    for repo, path, line in missed:
+    print(f"{tool} recall: {len(real) - len(missed)}/{len(real)} places labelled real")
+    for repo, path, line in missed if list_missed else []:
         print(f"  missed  {repo}/{path}:{line}  ({real[(repo, path, line)]})")
 
 
