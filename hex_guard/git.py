@@ -379,3 +379,9 @@ def clone_mirror(url: str, dest: str) -> None:
 def fetch_mirror(git_dir: str) -> None:
     """Bring a mirror up to date; refs deleted upstream go too (their blobs stay scanned)."""
     _run_remote(["fetch", "--prune", "--quiet", "--no-filter", "origin"], git_dir)
+
+
+def ref_tips(git_dir: str) -> bytes:
+    """Every ref with the object it names, and HEAD's commit: the same bytes, the same history."""
+    refs = run(["for-each-ref", "--format=%(objectname) %(refname)"], git_dir)
+    return refs + (resolve_commit("HEAD", git_dir) or "").encode()

@@ -459,7 +459,9 @@ def test_a_rerun_after_a_new_commit_scans_only_the_new_blobs(
     assert [f["secret"][:7] for f in second["findings"]] == ["hxtw_01", "hxtp_fe"]
 
     code, third, _ = run_fleet(fleet, out, capsys)
-    assert code == 1 and repo_stats(out, third)["blobs_scanned"] == 0
+    stats = repo_stats(out, third)
+    # No ref moved: not even the log is walked again.
+    assert code == 1 and stats["blobs_scanned"] == 0 and stats["scan_s"] == 0
     assert third == second
     # --full rescans every blob and reports what a fresh run reports.
     code, full, _ = run_fleet(fleet, out, capsys, "--full")
@@ -507,3 +509,70 @@ def test_the_config_key_is_the_same_in_every_process(tmp_path: Path) -> None:
         for seed in ("1", "2", "3")
     }
     assert len(keys) == 1
+
+
+def test_progress_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    repos = []
+    for i in range(2):
+        repo = new_repo(tmp_path / "src" / f"r{i}")
+        commit(repo, "leak", {"app.py": f"T = '{TOKEN}'\n"})
+        repos.append(str(repo))
+    listing = write(tmp_path / "repos.txt", "\n".join(repos) + "\n")
+    leader, follower = pty.openpty()
+    command = [
+        sys.executable,
+        "-m",
+        "hex_guard",
+        "fleet",
+        str(listing),
+        "-o",
+        str(tmp_path / "out"),
+        "-j",
+        "1",
+    ]
+    proc = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=follower, env=_env(), check=False
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    seen = b"".join(chunks).decode()
+    assert proc.returncode == 1
+    assert "0/2 repositories, 0 failed, 0 finding(s)" in seen
+    assert "2/2 repositories, 0 failed, 2 finding(s)" in seen
+    assert seen.rstrip().endswith("2 finding(s) in 2 repositories.")  # the line is cleared first
+
+
+def test_what_was_not_scanned_stays_named_in_incremental_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = new_repo(tmp_path / "src" / "app")
+    write(repo / "blob.bin", b"\x00\x01" + TOKEN.encode())
+    git(repo, "add", "blob.bin")
+    commit(repo, "binary")
+    listing = write(tmp_path / "repos.txt", f"{repo}\n")
+    fleet = Fleet(listing, [], {})
+    out = tmp_path / "out"
+
+    def skipped() -> list[dict]:
+        (report,) = out.glob("*.json")
+        return json.loads(report.read_text(encoding="utf-8"))["skipped"]
+
+    run_fleet(fleet, out, capsys)
+    first = skipped()
+    assert [s["reason"] for s in first] == ["binary"] and first[0]["path"].startswith("blob.bin@")
+    commit(repo, "more", {"a.py": "X = 1\n"})
+    run_fleet(fleet, out, capsys)
+    assert skipped() == first
+    run_fleet(fleet, out, capsys)
+    assert skipped() == first

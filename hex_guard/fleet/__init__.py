@@ -78,7 +78,8 @@ def run_fleet(options: FleetOptions) -> int:
             continue
         incremental = valid and not options.full
         skip = state.blobs if incremental and state is not None else frozenset()
-        task = RepoTask(repo, cache, config, options.show_secrets, skip)
+        tips = state.tips if incremental and state is not None else None
+        task = RepoTask(repo, cache, config, options.show_secrets, skip, tips)
         plans.append(_Planned(task, previous, incremental))
     progress = _Progress(len(repos), documents.values(), not options.quiet and sys.stderr.isatty())
     try:
@@ -125,7 +126,8 @@ def _execute(
             store.write_report(outcome.repo.id, document)
             if outcome.error is None:
                 blobs = plan.task.skip_blobs | outcome.scanned_blobs
-                store.write_state(outcome.repo.id, RepoState(key, run_id, blobs))
+                state = RepoState(key, run_id, blobs, outcome.tips)
+                store.write_state(outcome.repo.id, state)
             documents[outcome.repo.id] = document
             statuses[outcome.repo.id] = document["status"]
             progress.update(document)

@@ -38,13 +38,17 @@ def repo_document(
     earlier = list(previous.get("findings", ())) if previous is not None and keep else []
     merged = {f["fingerprint"]: f for f in reversed([*earlier, *outcome.findings])}
     findings = sorted(merged.values(), key=_finding_key)
+    # What was not scanned stays named: an incremental run does not read those blobs again.
+    skipped = list(previous.get("skipped", ())) if previous is not None and keep else []
+    skipped += [{"path": p, "reason": r} for p, r in outcome.skipped]
+    skipped = list({(s["path"], s["reason"]): s for s in skipped}.values())
     return {
         "version": __version__,
         "repository": {"id": outcome.repo.id, "source": outcome.repo.source},
         "status": "failed" if outcome.error else "ok",
         "error": outcome.error,
         "findings": findings,
-        "skipped": [{"path": p, "reason": r} for p, r in outcome.skipped],
+        "skipped": skipped,
         "stats": {
             "incremental": incremental,
             "blobs_scanned": outcome.blobs_scanned,

@@ -97,6 +97,8 @@ class RepoState:
     config_key: str
     run_id: str
     blobs: frozenset[str]
+    # Digest of every ref and HEAD after that run: unchanged, the history is the same.
+    tips: str | None = None
 
 
 class Store:
@@ -123,7 +125,8 @@ class Store:
     def load_state(self, repo_id: str) -> RepoState | None:
         data: Any = read_json(self._state_path(repo_id))
         try:
-            return RepoState(data["config_key"], data["run_id"], frozenset(data["blobs"]))
+            blobs = frozenset(data["blobs"])
+            return RepoState(data["config_key"], data["run_id"], blobs, data.get("tips"))
         except (TypeError, KeyError):
             return None
 
@@ -132,6 +135,7 @@ class Store:
             "config_key": state.config_key,
             "run_id": state.run_id,
             "blobs": sorted(state.blobs),
+            "tips": state.tips,
         }
         write_atomic(self._state_path(repo_id), json.dumps(data) + "\n")
 

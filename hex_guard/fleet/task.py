@@ -9,6 +9,7 @@ network, and a full secret must not travel where the user did not ask it to.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import shutil
 import time
@@ -32,6 +33,8 @@ class RepoTask:
     show_secrets: bool = False
     # Blob ids scanned by an earlier completed run: scanned again only with --full.
     skip_blobs: frozenset[str] = field(default=frozenset(), repr=False)
+    # The refs' digest after that run (incremental runs only): unchanged, nothing is new.
+    known_tips: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class RepoOutcome:
     bytes_scanned: int = 0
     fetch_s: float = 0.0
     scan_s: float = 0.0
+    tips: str | None = None
 
 
 def run_repository(task: RepoTask) -> RepoOutcome:
@@ -54,7 +58,10 @@ def run_repository(task: RepoTask) -> RepoOutcome:
     started = time.perf_counter()
     try:
         root = _prepare(task)
+        tips = hashlib.sha256(git.ref_tips(root)).hexdigest()
         fetched = time.perf_counter()
+        if tips == task.known_tips:  # no ref moved since the last run: not even a log walk
+            return RepoOutcome(task.repo, fetch_s=fetched - started, tips=tips)
         config = dataclasses.replace(task.config, base_dir=root)
         result, scanned = scan_repository(root, config, task.skip_blobs)
     except HexGuardError as exc:
@@ -63,7 +70,8 @@ def run_repository(task: RepoTask) -> RepoOutcome:
         return RepoOutcome(task.repo, error=_scrub(f"{exc.strerror}: {exc.filename}", task.repo))
     except Exception as exc:  # a bug must not sink the fleet; its message may quote content
         return RepoOutcome(task.repo, error=f"internal error: {type(exc).__name__}")
-    return _outcome(task, result, scanned, fetched - started, time.perf_counter() - fetched)
+    outcome = _outcome(task, result, scanned, fetched - started, time.perf_counter() - fetched)
+    return dataclasses.replace(outcome, tips=tips)
 
 
 def scan_repository(
