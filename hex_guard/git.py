@@ -98,11 +98,16 @@ def split_z(output: bytes) -> list[str]:
 def list_files(directory: str) -> list[str]:
     """Files git tracks under `directory` plus untracked ones it does not ignore.
 
-    Paths are relative to `directory`. Deleted-but-tracked files are dropped by the caller when
-    they are missing on disk.
+    Paths are relative to `directory`. Tracked files missing on disk are listed too: the caller
+    names them as not scanned.
     """
     out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=directory)
     return sorted(set(split_z(out)))
+
+
+def is_ignored(directory: str) -> bool:
+    """Whether git ignores `directory` itself (a named directory git would list nothing in)."""
+    return _completed(["check-ignore", "-q", "."], directory).returncode == 0
 
 
 def git_dir_hooks(cwd: str) -> str:
@@ -238,13 +243,22 @@ LOG_COMMIT_FORMAT = "--format=%x00%H%x00%an <%ae>%x00%aI"
 
 
 def log_patches(rev_args: Sequence[str], cwd: str) -> contextlib.AbstractContextManager[IO[bytes]]:
-    """Patches of the added lines of every commit in the range, oldest first."""
+    """Patches of the added lines of every commit in the range, oldest first.
+
+    A merge is diffed against its first parent: `git log -p` shows no patch for merges by
+    default, so an evil merge or a conflict resolution would add a secret unseen (the same
+    first-parent rule `history` uses). `--text` keeps `.gitattributes` (`-diff`, `binary`) from
+    turning a file's patch into "Binary files differ"; real binaries are recognised by their
+    content downstream and named as skipped.
+    """
     return _streaming(
         [
             "log",
             "--reverse",
             "-p",
             "-U0",
+            "--diff-merges=first-parent",
+            "--text",
             "--no-ext-diff",
             "--no-textconv",
             "--no-color",

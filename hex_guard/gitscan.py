@@ -28,7 +28,7 @@ from hex_guard.records import (
     Unit,
 )
 from hex_guard.scan import Pipeline, Scope, Stats, scan_fragment
-from hex_guard.sources import fragment_from_bytes
+from hex_guard.sources import BINARY_SNIFF, fragment_from_bytes
 
 _ZERO = "0" * 40
 _SHALLOW_HINT = (
@@ -168,12 +168,18 @@ def range_args(spec: str, root: str) -> list[str]:
     return [_require(spec, root)]
 
 
+def diff_range_args(spec: str, root: str) -> list[str]:
+    """`scan --diff`: a range, or one revision meaning REV...HEAD (what `--diff main` means to
+    a user; everything reachable from REV would rescan the whole history)."""
+    return range_args(spec if ".." in spec else f"{spec}...HEAD", root)
+
+
 def pre_push_args(root: str) -> list[str] | None:
     """The range pre-commit's pre-push stage describes; None when the push deletes a branch."""
     to_ref = os.environ.get("PRE_COMMIT_TO_REF", "")
     from_ref = os.environ.get("PRE_COMMIT_FROM_REF", "")
     if not to_ref:
-        raise HexGuardError("--pre-push needs PRE_COMMIT_TO_REF (run it as a pre-push hook)")
+        return _first_push_args(root)
     if to_ref == _ZERO:
         return None
     head = _require(to_ref, root)
@@ -181,6 +187,20 @@ def pre_push_args(root: str) -> list[str] | None:
         # A new branch: every commit no remote has yet.
         return [head, "--not", "--remotes"]
     return [f"{_require(from_ref, root)}..{head}"]
+
+
+def _first_push_args(root: str) -> list[str]:
+    """When the pushed commits include a root commit, pre-commit sets no FROM/TO refs (it runs
+    the hook as for --all-files) but names the local branch: every commit on it that no remote
+    has is being pushed."""
+    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
+    if not local and not os.environ.get("PRE_COMMIT_REMOTE_NAME"):
+        raise HexGuardError(
+            "--pre-push needs PRE_COMMIT_TO_REF or PRE_COMMIT_LOCAL_BRANCH (run it as a "
+            "pre-push hook)"
+        )
+    head = git.resolve_commit(local, root) if local else None
+    return [head or _require("HEAD", root), "--not", "--remotes"]
 
 
 class CommitRange:
@@ -214,6 +234,9 @@ class CommitRange:
 
     def read(self, batch: AddedBlock, max_size: int) -> Iterator[Unit | Skip]:
         display = _display(self.root, batch.path, self.cwd)
+        if b"\0" in batch.data[:BINARY_SNIFF]:  # git diffs everything as text (--text)
+            yield Skip(display, SkipReason.BINARY)
+            return
         fragment = Fragment(batch.path, display, batch.data, first_line=batch.first_line)
         commit = batch.commit
         provenance = GitProvenance(commit.sha, commit.author, commit.date)

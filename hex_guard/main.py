@@ -89,7 +89,7 @@ def _git_source(staged: bool, diff_range: str | None) -> Source:
     if staged:
         return gitscan.StagedIndex(cwd)
     if diff_range:
-        return gitscan.CommitRange(gitscan.range_args(diff_range, git_root(cwd)), cwd)
+        return gitscan.CommitRange(gitscan.diff_range_args(diff_range, git_root(cwd)), cwd)
     return gitscan.pre_push(cwd)
 
 

@@ -52,6 +52,7 @@ class SkipReason(Enum):
     NOT_REGULAR = "not a regular file"
     TOO_LARGE = "larger than {limit} bytes"
     BINARY = "binary"
+    MISSING = "missing from the work tree"
 
 
 @dataclass(frozen=True)

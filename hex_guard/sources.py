@@ -54,6 +54,9 @@ def _directory_names(directory: str, in_git: bool) -> Iterable[str]:
     from hex_guard import git  # a hook run names files and never lists a directory
 
     try:
+        if git.is_ignored(directory):
+            # The user named it: what they name is scanned. Ignore rules only prune a walk.
+            return _walk(directory)
         return git.list_files(directory)
     except GitError:
         # Listing through git failed (e.g. git missing): a walk scans a superset, never less.
@@ -95,12 +98,21 @@ def collect(paths: Iterable[str], cwd: str) -> Iterator[Target]:
                 yield target
 
 
-def _decode_utf16(data: bytes) -> bytes | None:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16").encode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            return None
+# UTF-32 first: its little-endian BOM (FF FE 00 00) begins with UTF-16's (FF FE).
+_WIDE_BOMS = (
+    ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+    ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
+)
+
+
+def _decode_wide(data: bytes) -> bytes | None:
+    """UTF-32 or UTF-16 text with a BOM, as UTF-8; None when it is neither."""
+    for boms, codec in _WIDE_BOMS:
+        if data.startswith(boms):
+            try:
+                return data.decode(codec).encode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                continue  # FF FE 00 00 may also be UTF-16 starting with U+0000
     return None
 
 
@@ -153,13 +165,14 @@ def load(target: Target, max_size: int) -> Fragment | Skip | None:
 def fragment_from_bytes(
     repo_path: str, display_path: str, data: bytes, max_size: int
 ) -> Fragment | Skip:
-    """Classify raw content: text (UTF-8, even invalid), UTF-16 with a BOM, or binary."""
+    """Classify raw content: text (UTF-8, even invalid), UTF-16 or UTF-32 with a BOM, or
+    binary."""
     if len(data) > max_size:
         return Skip(display_path, SkipReason.TOO_LARGE, max_size)
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif b"\0" in data[:BINARY_SNIFF]:
-        decoded = _decode_utf16(data)
+        decoded = _decode_wide(data)
         if decoded is None:
             return Skip(display_path, SkipReason.BINARY)
         data = decoded
@@ -192,8 +205,8 @@ class Paths:
             loaded = load(target, max_size)
             if isinstance(loaded, Fragment):
                 yield Unit(loaded, target.fs_path)
-            elif loaded is not None:
-                yield loaded
+            else:
+                yield loaded or Skip(target.display_path, SkipReason.MISSING)
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         return Outcome([finding for _, finding in found])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hex_guard.config import Config
-from hex_guard.records import Finding, SkipReason
+from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.rules import Severity
 from hex_guard.scan import ScanResult
@@ -82,9 +82,9 @@ def summary(result: ScanResult) -> str:
     if skips:
         parts = ", ".join(f"{n} {reason}" for reason, n in sorted(skips.items()))
         lines.append(f"hex-guard: not scanned: {parts}.")
-        for skip in stats.skipped:
-            if skip.reason is SkipReason.TOO_LARGE:
-                lines.append(f"hex-guard:   {skip.display_path}: {skip.text}")
+        # Every file not scanned is named, each once: a skip the user cannot see is a hole.
+        named = sorted({(skip.display_path, skip.text) for skip in stats.skipped})
+        lines.extend(f"hex-guard:   {path}: {text}" for path, text in named)
     if stats.excluded:
         lines.append(f"hex-guard: {stats.excluded} file(s) excluded by configuration.")
     if stats.suppressed:
