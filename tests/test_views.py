@@ -144,12 +144,14 @@ def test_credentials_base64_parameter_is_decoded(
     assert finding["rule_id"] == "gcp-service-account" and finding["decoded"] is True
 
 
-def test_decoding_is_bounded(
+def test_large_values_are_decoded_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Issue 10: a value over the old 64 KiB cap was skipped without a word; the file's own size
+    # limit is the bound now.
     big = base64.b64encode(("DB_PASSWORD=Tr0ub4dor-9xQ\n" * 4000).encode()).decode()
-    write(tmp_path / "s.yaml", f"kind: Secret\ndata:\n  blob: {big}\n")
-    assert scan_json(tmp_path / "s.yaml", monkeypatch, capsys) == []
+    write(tmp_path / "s.yaml", f"kind: Secret\ndata:\n  DB_PASSWORD: {big}\n")
+    assert scan_json(tmp_path / "s.yaml", monkeypatch, capsys) != []
 
 
 def test_docker_compose_airflow_and_workflows(

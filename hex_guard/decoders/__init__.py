@@ -94,16 +94,44 @@ def expanded(fragment: Fragment, fired: Sequence[Decoder]) -> list[View]:
 
 
 def read(engine: Engine, fragment: Fragment) -> list[tuple[list[Finding], View]]:
-    """Findings of every view of `fragment`, each with the view that maps them to the file."""
-    raw = None
-    if fragment.repo_path.lower().endswith(_SUFFIXES):
-        reader = _by_path(fragment, Role.READER)
-        views = reader.decode(fragment) if reader is not None else None
-        if views is not None:
-            return [(engine.scan(v.fragment), v) for v in views]
-        annotator = _by_path(fragment, Role.ANNOTATOR)
-        raw = annotator.decode(fragment) if annotator is not None else None
+    """Findings of every view of `fragment`, each with the view that maps them to the file.
+
+    The raw bytes are always scanned. A reader's views (a notebook's cells) add precision and
+    cell positions, never remove coverage: a secret in notebook metadata, an attachment, an
+    unknown output type, a duplicated key or a JSON file named .ipynb is found in the raw text;
+    a raw finding that a reader's finding already covers is dropped.
+    """
+    known = fragment.repo_path.lower().endswith(_SUFFIXES)
+    parts = _raw_parts(engine, fragment, known)
+    reader = _by_path(fragment, Role.READER) if known else None
+    if reader is None:
+        return parts
+    try:
+        views = reader.decode(fragment)
+        read_parts = [(engine.scan(v.fragment), v) for v in views or ()]
+        covered = [_span(v.remap(f)) for found, v in read_parts for f in found]
+    except (ValueError, IndexError, RecursionError):
+        return parts  # not readable after all (e.g. a bad escape): the raw scan stands
+    raw_found, raw_view = parts[0]
+    uncovered = [f for f in raw_found if not any(_overlap(_span(f), c) for c in covered)]
+    return [*read_parts, (uncovered, raw_view), *parts[1:]]
+
+
+def _raw_parts(engine: Engine, fragment: Fragment, known: bool) -> list[tuple[list[Finding], View]]:
+    annotator = _by_path(fragment, Role.ANNOTATOR) if known else None
+    raw = annotator.decode(fragment) if annotator is not None else None
     found, fired = engine.scan_with_triggers(fragment)
     parts = [(found, raw[0] if raw else View(fragment, identity))]
     parts += [(engine.scan(v.fragment), v) for v in expanded(fragment, fired)]
     return parts
+
+
+_Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _span(finding: Finding) -> _Span:
+    return (finding.line, finding.column), (finding.end_line, finding.end_column)
+
+
+def _overlap(a: _Span, b: _Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

@@ -1,5 +1,11 @@
-"""Encoded values, decoded once (depth 1, size-bounded) and scanned: Kubernetes Secret
-`data:` values and `credentials_base64=` parameters. Findings point at the encoded value."""
+"""Encoded values, decoded once (depth 1) and scanned: Kubernetes Secret `data:` values (and
+`stringData:` values, which are plain text) and `credentials_base64=` parameters. Findings
+point at the encoded value.
+
+Nothing is dropped without a word: a value of any size is decoded (the file itself is bounded by
+--max-file-size), one that decodes to bytes that are not UTF-8 is scanned as bytes, and CRLF
+line endings are read like LF.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,16 @@ from hex_guard.decoders.view import Remap, View, byte_line_col
 from hex_guard.lazyre import lazy
 from hex_guard.records import Finding, Fragment
 
-MAX_DECODED = 64 * 1024  # bytes of encoded input decoded per value
-
-_K8S_SECRET = lazy(rb"(?m)^kind:[ \t]*[\"']?Secret[\"']?[ \t]*$")
-_DATA_BLOCK = lazy(rb"(?m)^(?P<indent>[ \t]*)data:[ \t]*$")
+_K8S_SECRET = lazy(rb"(?m)^kind:[ \t]*[\"']?Secret[\"']?[ \t]*\r?$")
+_DATA_BLOCK = lazy(rb"(?m)^(?P<indent>[ \t]*)(?P<kind>data|stringData):[ \t]*\r?$")
 _B64_VALUE = lazy(
-    rb"^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*[\"']?(?P<value>[A-Za-z0-9+/=]{8,})[\"']?[ \t]*$"
+    rb"^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*[\"']?(?P<value>[A-Za-z0-9+/=]{8,})[\"']?"
+    rb"[ \t]*\r?$"
+)
+# stringData values are plain text: anything up to the end of the line, unquoted.
+_TEXT_VALUE = lazy(
+    rb"^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*(?P<q>[\"']?)(?P<value>[^\r\n]+?)(?P=q)"
+    rb"[ \t]*\r?$"
 )
 _CREDENTIALS_B64 = lazy(rb"(?i)credentials_base64=(?P<value>[A-Za-z0-9+/=_\-%]{16,})")
 
@@ -24,8 +34,6 @@ def _b64decode(value: bytes) -> bytes | None:
     import base64
     import binascii
 
-    if len(value) > MAX_DECODED:
-        return None
     padded = value + b"=" * (-len(value) % 4)
     try:
         decoded = base64.b64decode(
@@ -33,11 +41,7 @@ def _b64decode(value: bytes) -> bytes | None:
         )
     except (binascii.Error, ValueError):
         return None
-    try:
-        decoded.decode("utf-8")
-    except UnicodeDecodeError:
-        return None  # binary (a certificate, a keystore): nothing to match
-    return decoded
+    return decoded  # not UTF-8 (a keystore, UTF-16 text): the engine scans bytes all the same
 
 
 def _point_at(data: bytes, start: int, end: int) -> Remap:
@@ -53,17 +57,19 @@ def _point_at(data: bytes, start: int, end: int) -> Remap:
 
 
 def _kubernetes_values(data: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
-    """(start, end, key, decoded value) for each base64 value under a Secret's `data:`."""
+    """(start, end, key, value) for each base64 value under a Secret's `data:` (decoded) and
+    each value under `stringData:` (as written)."""
     for block in _DATA_BLOCK.finditer(data):
         indent = len(block.group("indent"))
+        plain = block.group("kind") == b"stringData"
         pos = block.end() + 1
         for line in data[pos:].split(b"\n"):
-            stripped = line.lstrip(b" \t")
-            if stripped and len(line) - len(stripped) <= indent:
+            stripped = line.lstrip(b" \t").rstrip(b"\r")
+            if stripped and len(line) - len(line.lstrip(b" \t")) <= indent:
                 break
-            m = _B64_VALUE.match(line)
+            m = (_TEXT_VALUE if plain else _B64_VALUE).match(line)
             if m is not None:
-                decoded = _b64decode(m.group("value"))
+                decoded = m.group("value") if plain else _b64decode(m.group("value"))
                 if decoded is not None:
                     start = pos + m.start("value")
                     yield start, pos + m.end("value"), m.group("key"), decoded

@@ -2,8 +2,8 @@
 
 Each cell's source and each text output is JSON-unescaped, so a secret is matched as the user
 wrote it; base64 image payloads are never read. Findings map back to the physical line and
-column in the .ipynb and name the cell. Invalid JSON falls back to the raw text (never to
-silence).
+column in the .ipynb and name the cell. The raw text is always scanned as well (see
+`decoders.read`), so what the cell view does not read, or cannot parse, is still covered.
 """
 
 from __future__ import annotations
@@ -119,14 +119,15 @@ def decode(fragment: Fragment) -> list[View] | None:
     try:
         document = parse_with_positions(raw)
         cells = list(_cells(document))
+        out = []
+        for cell in cells:
+            if not cell.pieces:
+                continue
+            # Strings are unescaped lazily: a raw control character or a bad escape fails here.
+            text = "".join(piece.value for piece in cell.pieces)
+            data = text.encode("utf-8", "surrogatepass")
+            cell_fragment = Fragment(fragment.repo_path, fragment.display_path, data)
+            out.append(View(cell_fragment, _cell_remap(raw, cell, text)))
     except (ValueError, IndexError, RecursionError):
-        return None  # not a notebook we can read: the caller scans the raw text
-    out = []
-    for cell in cells:
-        if not cell.pieces:
-            continue
-        text = "".join(piece.value for piece in cell.pieces)
-        data = text.encode("utf-8", "surrogatepass")
-        cell_fragment = Fragment(fragment.repo_path, fragment.display_path, data)
-        out.append(View(cell_fragment, _cell_remap(raw, cell, text)))
+        return None  # not a notebook we can read: the raw text is scanned all the same
     return out

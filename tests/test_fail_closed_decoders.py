@@ -1,0 +1,132 @@
+"""Fail closed (issue 10) in decoders: notebooks and Kubernetes Secrets never hide a secret."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from hex_guard.main import main
+from tests.conftest import write
+
+TOKEN = "hxtw_" + "0123456789abcdef" * 6
+LINE = f"HEX_API_TOKEN = '{TOKEN}'"
+
+
+def scan(
+    path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[dict]]:
+    monkeypatch.chdir(path.parent)
+    code = main(["scan", "-q", "--format", "json", "--show-secrets", path.name])
+    out = capsys.readouterr().out
+    return code, json.loads(out)["findings"] if out.strip() else []
+
+
+def notebook(cells: list[dict], **top: object) -> str:
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, **top}, indent=1)
+
+
+def code_cell(**fields: object) -> dict:
+    return {"cell_type": "code", "metadata": {}, "source": ["x = 1\n"], "outputs": [], **fields}
+
+
+# --- item 3: every byte of a notebook is scanned at least as raw text ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        notebook([code_cell(metadata={"secret": LINE})]),
+        notebook([code_cell()], metadata={"kernelspec": {"display_name": LINE}}),
+        notebook([code_cell(attachments={"a.txt": {"text/plain": LINE}})]),
+        notebook([code_cell(outputs=[{"output_type": "display_data", "data": {"x/y": LINE}}])]),
+        notebook(
+            [
+                code_cell(
+                    outputs=[{"output_type": "display_data", "data": {}, "metadata": {"k": LINE}}]
+                )
+            ]
+        ),
+        notebook([], other={"k": LINE}),  # any JSON named .ipynb
+        '{"cells": [{"cell_type": "code", "source": "' + LINE + '", "source": "x", '
+        '"outputs": []}]}',  # a duplicated key: the parser keeps the last
+        '{"cells": [{"cell_type": "code", "source": "' + LINE + '", "outputs": []}], "cells": []}',
+    ],
+    ids=[
+        "cell-metadata",
+        "notebook-metadata",
+        "attachment",
+        "unknown-mime",
+        "output-metadata",
+        "no-cells",
+        "duplicate-source",
+        "duplicate-cells",
+    ],
+)
+def test_notebook_secret_outside_cells_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    write(tmp_path / "nb.ipynb", text)
+    code, found = scan(tmp_path / "nb.ipynb", monkeypatch, capsys)
+    assert code == 1 and [f["secret"] for f in found] == [TOKEN]
+    line = text[: text.index(TOKEN)].count("\n") + 1
+    assert found[0]["line"] == line
+
+
+def test_cell_findings_keep_their_cell_and_are_not_doubled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "nb.ipynb", notebook([code_cell(source=["x = 1\n", LINE + "\n"])]))
+    code, found = scan(tmp_path / "nb.ipynb", monkeypatch, capsys)
+    assert code == 1
+    assert [(f["rule_id"], f["cell"], f["cell_line"]) for f in found] == [("hex-api-token", 1, 2)]
+
+
+# --- item 12: a string the JSON reader rejects falls back to text -------------------------------
+
+
+@pytest.mark.parametrize("damage", ["x = 1\t\x01", "x = \\q1", "x = \\ud800\\u12", "x = \x7f\x1f"])
+def test_notebook_with_bad_string_falls_back_to_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    text = notebook([code_cell(source=["x = 1\n", LINE + "\n"])]).replace("x = 1", damage, 1)
+    write(tmp_path / "nb.ipynb", text)
+    code, found = scan(tmp_path / "nb.ipynb", monkeypatch, capsys)
+    assert code == 1 and [f["secret"] for f in found] == [TOKEN]
+
+
+# --- item 4: Kubernetes Secrets -------------------------------------------------------------------
+
+PASSWORD = "Tr0ub4dor-9xQ-zv81"
+
+
+def _secret(body: str, newline: str = "\n") -> str:
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n{body}"
+    return text.replace("\n", newline)
+
+
+def _b64(text: str | bytes) -> str:
+    raw = text.encode() if isinstance(text, str) else text
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _secret(f"data:\n  DB_PASSWORD: {_b64(PASSWORD)}\n", newline="\r\n"),
+        _secret(f"stringData:\n  DB_PASSWORD: {PASSWORD}\n"),
+        _secret(f'stringData:\n  DB_PASSWORD: "{PASSWORD}"\n', newline="\r\n"),
+        _secret(f"data:\n  DB_PASSWORD: {_b64(PASSWORD + chr(10) * 70_000)}\n"),
+        _secret(f"data:\n  DB_PASSWORD: {_b64(PASSWORD.encode() + bytes([0xFF, 0xFE]))}\n"),
+    ],
+    ids=["crlf", "stringData", "stringData-crlf-quoted", "over-64KiB", "not-utf8"],
+)
+def test_kubernetes_secret_values_are_scanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    write(tmp_path / "secret.yaml", text)
+    code, found = scan(tmp_path / "secret.yaml", monkeypatch, capsys)
+    assert code == 1, found
+    assert any(PASSWORD in f["secret"] for f in found)
