@@ -41,6 +41,9 @@ class Fragment:
     # The decoder (hex_guard.decoders) that decoded `data` from an encoded value in the file;
     # None for the file's own bytes. Findings in decoded data are marked `decoded`.
     decoded: str | None = None
+    # A large file is scanned in overlapping windows (sources.WINDOW): 0 for the whole file or
+    # its first window, so statistics count the file once.
+    window: int = 0
 
 
 class SkipReason(Enum):

@@ -92,9 +92,10 @@ def scan_fragment(
     pipeline: Pipeline, fragment: Fragment, fs_path: str, stats: Stats
 ) -> list[Finding]:
     """Detect, then allowlist, one fragment; `fs_path` is where allowlist paths look."""
-    stats.files_scanned += 1
+    if fragment.window == 0:
+        stats.files_scanned += 1
+        stats.scanned.append(fragment.display_path)
     stats.bytes_scanned += len(fragment.data)
-    stats.scanned.append(fragment.display_path)
     out: list[Finding] = []
     for found, view in decoders.read(pipeline.engine, fragment):
         if found:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import itertools
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
@@ -103,6 +104,7 @@ _WIDE_BOMS = (
     ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
     ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
 )
+_WIDE_PREFIXES = tuple(bom for boms, _ in _WIDE_BOMS for bom in boms)
 
 
 def _decode_wide(data: bytes) -> bytes | None:
@@ -132,34 +134,71 @@ def _read_all(fd: int, size: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def load(target: Target, max_size: int) -> Fragment | Skip | None:
-    """Read one target. None: it vanished (deleted but still tracked), nothing to scan.
+# Files above WINDOW bytes are scanned in windows of that size that overlap by OVERLAP bytes
+# (whole lines where there are any): memory stays bounded when --max-file-size is raised (a 1 GB
+# file read whole took 3 GB). The overlap is far longer than any secret a rule matches (a PEM
+# key is ~3 KB), so one straddling a boundary is whole in the next window.
+WINDOW = 8 * 1024 * 1024
+OVERLAP = 64 * 1024
 
-    One open/fstat/read per file: O_NOFOLLOW refuses symlinks and O_NONBLOCK keeps a FIFO from
-    hanging the scan, so no separate lstat() is needed.
-    """
+
+def load_parts(target: Target, max_size: int) -> Iterator[Fragment | Skip]:
+    """Read one target: one fragment, consecutive overlapping windows of a large text file, or
+    a Skip (a file that vanished after it was listed is MISSING)."""
     if not _HAS_NOFOLLOW and os.path.islink(target.fs_path):
-        return Skip(target.display_path, SkipReason.SYMLINK)
+        yield Skip(target.display_path, SkipReason.SYMLINK)
+        return
     try:
         fd = os.open(target.fs_path, _OPEN_FLAGS)
     except FileNotFoundError:
-        return None
+        yield Skip(target.display_path, SkipReason.MISSING)
+        return
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return Skip(target.display_path, SkipReason.SYMLINK)
+            yield Skip(target.display_path, SkipReason.SYMLINK)
+            return
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return Skip(target.display_path, SkipReason.NOT_REGULAR)
-        if st.st_size > max_size:
-            return Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
-        data = _read_all(fd, st.st_size, max_size)
+            yield Skip(target.display_path, SkipReason.NOT_REGULAR)
+        elif st.st_size > max_size:
+            yield Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
+        elif st.st_size <= WINDOW:
+            data = _read_all(fd, st.st_size, max_size)
+            yield fragment_from_bytes(target.repo_path, target.display_path, data, max_size)
+        else:
+            yield from _windows(fd, target, max_size)
     except OSError as exc:
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
     finally:
         os.close(fd)
-    return fragment_from_bytes(target.repo_path, target.display_path, data, max_size)
+
+
+def _windows(fd: int, target: Target, max_size: int) -> Iterator[Fragment | Skip]:
+    head = _read_all(fd, WINDOW, WINDOW - 1)
+    first = fragment_from_bytes(target.repo_path, target.display_path, head, max_size)
+    if isinstance(first, Skip) or head.startswith(_WIDE_PREFIXES):
+        if isinstance(first, Skip):
+            yield first
+        else:  # UTF-16/32 text: decoded whole (bounded by --max-file-size)
+            rest = _read_all(fd, max_size, max_size - len(head))
+            yield fragment_from_bytes(target.repo_path, target.display_path, head + rest, max_size)
+        return
+    buffer, line, total = first.data, 1, len(head)
+    for window in itertools.count():
+        yield Fragment(target.repo_path, target.display_path, buffer, line, window=window)
+        more = _read_all(fd, WINDOW, WINDOW - 1) if total <= max_size else b""
+        if not more:
+            return
+        total += len(more)
+        if total > max_size:  # it grew while we read it
+            yield Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
+            return
+        tail = max(0, len(buffer) - OVERLAP)
+        cut = buffer.find(b"\n", tail) + 1 or tail
+        line += buffer.count(b"\n", 0, cut)
+        buffer = buffer[cut:] + more
 
 
 def fragment_from_bytes(
@@ -202,14 +241,15 @@ class Paths:
 
     def read(self, batch: list[Target], max_size: int) -> Iterator[Unit | Skip]:
         for target in batch:
-            loaded = load(target, max_size)
-            if isinstance(loaded, Fragment):
-                yield Unit(loaded, target.fs_path)
-            else:
-                yield loaded or Skip(target.display_path, SkipReason.MISSING)
+            for loaded in load_parts(target, max_size):
+                yield Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
-        return Outcome([finding for _, finding in found])
+        # Overlapping windows of a large file report what sits in an overlap twice.
+        unique = {
+            (f.path, f.line, f.column, f.end_line, f.end_column, f.rule_id): f for _, f in found
+        }
+        return Outcome(list(unique.values()))
 
 
 def _chunks(targets: Sequence[Target], count: int) -> list[list[Target]]:

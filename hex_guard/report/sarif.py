@@ -87,6 +87,12 @@ def _property_name(field: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+def _uri(path: str) -> str:
+    """A relative URI for `path`. A file name that is not UTF-8 arrives as lone surrogates
+    (os.fsdecode): its original bytes are percent-encoded, as RFC 3986 allows for any octet."""
+    return quote(path.encode("utf-8", "surrogateescape"))
+
+
 def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "ruleId": finding.rule_id,
@@ -96,7 +102,7 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(finding.path), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
                     "region": {
                         "startLine": finding.line,
                         "startColumn": finding.column,
