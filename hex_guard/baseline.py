@@ -17,7 +17,8 @@ from hex_guard import __version__
 from hex_guard.errors import ConfigError, HexGuardError
 from hex_guard.finding import Finding
 
-FORMAT_VERSION = 1
+# 2: salted, slow fingerprints (finding.fingerprint); 1 held plain SHA-256 ones.
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +65,11 @@ def load(path: str) -> list[Entry]:
         raise ConfigError(f"{path}: not a hex-guard baseline: nested too deeply") from exc
     if not isinstance(document, dict) or document.get("tool") != "hex-guard":
         raise ConfigError(f'{path}: not a hex-guard baseline (no "tool": "hex-guard")')
+    if document.get("format") == 1:
+        raise ConfigError(
+            f"{path}: baseline format 1 holds the old, unsalted fingerprints; recreate it with "
+            "`hex-guard baseline create`"
+        )
     if document.get("format") != FORMAT_VERSION:
         raise ConfigError(f"{path}: baseline format {document.get('format')!r} is not supported")
     findings = document.get("findings")

@@ -317,7 +317,7 @@ def test_baseline_round_trip(
     [
         "not json",
         '{"tool": "other"}',
-        '{"tool": "hex-guard", "format": 1, "findings": [{"path": 1}]}',
+        '{"tool": "hex-guard", "format": 2, "findings": [{"path": 1}]}',
     ],
 )
 def test_bad_baseline_exits_2(

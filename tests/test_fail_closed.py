@@ -161,7 +161,8 @@ def test_binary_or_deeply_nested_config_exits_2(
     [
         (b"\xff\xfe{}", "not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        (b'{"tool": "hex-guard", "format": 1, "findings": [1]}', "findings[0]"),
+        (b'{"tool": "hex-guard", "format": 2, "findings": [1]}', "findings[0]"),
+        (b'{"tool": "hex-guard", "format": 1, "findings": []}', "baseline create"),
     ],
 )
 def test_bad_baseline_exits_2_with_one_line(tmp_path: Path, content: bytes, expected: str) -> None:

@@ -90,5 +90,6 @@ def test_skip_reasons_have_one_wording() -> None:
         "symlink",
         "submodule",
         "not a regular file",
+        "missing from the work tree",
         "binary",
     }
