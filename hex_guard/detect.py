@@ -93,7 +93,10 @@ class Engine:
             rule = self.rules[rule_index]
             offsets = hits_by_rule[rule_index]
             matches.extend(_run_rule(rule, data, offsets, fragment.display_path))
-        findings = [_to_finding(m, fragment, self.context) for m in _most_specific(matches)]
+        position = _Positions(fragment.data)
+        findings = [
+            _to_finding(m, fragment, position, self.context) for m in _most_specific(matches)
+        ]
         return findings, tuple(self._expanders[i] for i in sorted(fired))
 
 
@@ -161,19 +164,50 @@ def _accept(rule: Rule, data: bytes, m: re.Match[bytes]) -> _Match | None:
 
 
 def _most_specific(matches: list[_Match]) -> list[_Match]:
-    """One finding per secret: where spans overlap, the higher-priority rule wins."""
+    """One finding per secret: where spans overlap, the higher-priority rule wins.
+
+    The kept spans never overlap, so kept sorted by start, a candidate only needs checking
+    against its two neighbours: O(n log n) in matches per file (it compared each candidate with
+    every kept span, quadratic in a file with many findings; issue 10).
+    """
+    import bisect
+
+    starts: list[int] = []
     kept: list[_Match] = []
     for m in sorted(matches, key=lambda m: (-m.rule.priority, m.start, -(m.end - m.start))):
-        if all(m.end <= k.start or m.start >= k.end for k in kept):
-            kept.append(m)
-    return sorted(kept, key=lambda m: m.start)
+        i = bisect.bisect_right(starts, m.start)
+        if i and kept[i - 1].end > m.start:
+            continue
+        if i < len(kept) and kept[i].start < m.end:
+            continue
+        starts.insert(i, m.start)
+        kept.insert(i, m)
+    return kept
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and character column of a byte offset."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
-    return data.count(b"\n", 0, offset) + 1, column
+class _Positions:
+    """1-based line and character column of byte offsets asked for in increasing order. Each
+    call reads only the bytes since the previous one: counting from the start of the file (or
+    of a long line) per finding was quadratic in findings."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.offset = 0
+        self.line = 1
+        self.column = 1
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        data = self.data
+        if offset < self.offset:  # not in order (never for kept spans): start over
+            self.offset, self.line, self.column = 0, 1, 1
+        newline = data.rfind(b"\n", self.offset, offset)
+        if newline == -1:
+            self.column += len(data[self.offset : offset].decode("utf-8", "replace"))
+        else:
+            self.line += data.count(b"\n", self.offset, offset)
+            self.column = len(data[newline + 1 : offset].decode("utf-8", "replace")) + 1
+        self.offset = offset
+        return self.line, self.column
 
 
 # Lines kept on each side of a match for `--verify`, and a byte bound on each side: enough for
@@ -204,9 +238,11 @@ def _context(data: bytes, start: int, end: int) -> MatchContext:
     return MatchContext(before + secret + after, len(before), len(before) + len(secret))
 
 
-def _to_finding(m: _Match, fragment: Fragment, context: bool = False) -> Finding:
-    line, column = _position(fragment.data, m.start)
-    end_line, end_column = _position(fragment.data, m.end)
+def _to_finding(
+    m: _Match, fragment: Fragment, position: _Positions, context: bool = False
+) -> Finding:
+    line, column = position(m.start)
+    end_line, end_column = position(m.end)
     line += fragment.first_line - 1
     end_line += fragment.first_line - 1
     return Finding(

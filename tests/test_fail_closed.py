@@ -455,3 +455,31 @@ def test_large_file_memory_is_bounded(tmp_path: Path) -> None:
     # Reading the file whole grew memory by about 4x its size; windows keep the growth a
     # small fraction of it (1 KiB units from getrusage).
     assert (big - small) * 1024 < 0.5 * size, (small, big)
+
+
+# --- item 11 (the engine's share): many findings in one file cost linear time ------------------
+
+
+def _scan_seconds(data: bytes) -> float:
+    from hex_guard.detect import Engine
+    from hex_guard.records import Fragment
+
+    engine = Engine()
+    best = float("inf")
+    for _ in range(3):  # the best of three: other processes share the machine
+        started = time.perf_counter()
+        found = engine.scan(Fragment("x.txt", "x.txt", data))
+        best = min(best, time.perf_counter() - started)
+    assert found
+    return best
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("separator", [b" ", b"\n"])
+def test_many_findings_in_one_file_scale_linearly(separator: bytes) -> None:
+    # One long line or many short ones: choosing the most specific match per span and computing
+    # positions were quadratic in findings. A ratio of two sizes, never a wall-clock bound.
+    token = TOKEN.encode() + separator
+    small = _scan_seconds(token * 2000)
+    large = _scan_seconds(token * 8000)
+    assert large < 8 * small, (small, large)  # linear: ~4x; quadratic: ~16x
