@@ -12,7 +12,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
 from hex_guard.errors import HexGuardError
@@ -56,6 +55,8 @@ def detach_stdout() -> None:
 
 
 def _temp_beside(path: str) -> tuple[int, str]:
+    import tempfile  # only when writing a file (-o): a hook run prints, and pays nothing
+
     directory = os.path.dirname(os.path.abspath(path))
     try:
         return tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=directory)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from urllib.parse import unquote
 
 from hex_guard.lazyre import lazy
 
@@ -421,6 +420,8 @@ def is_placeholder(value: str) -> bool:
     if not value:
         return True
     if "%" in value:
+        from urllib.parse import unquote  # rare here; importing it costs a hook run ~4 ms
+
         decoded = unquote(value)
         if decoded != value and is_placeholder(decoded):
             return True

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from hex_guard.decoders import encoded, hex_export, notebook
+from hex_guard.decoders import encoded
 from hex_guard.decoders.view import View, identity
 from hex_guard.prefilter import Gate
 from hex_guard.records import Finding, Fragment
@@ -48,9 +48,23 @@ class Decoder:
     scope_suffix: str = ""
 
 
+# Path decoders' modules (and the JSON parser) load with the first file they apply to: most runs,
+# and nearly every hook run, meet none, and importing them cost a hook run ~15 ms.
+def _notebook(fragment: Fragment) -> Sequence[View] | None:
+    from hex_guard.decoders import notebook
+
+    return notebook.decode(fragment)
+
+
+def _hex_export(fragment: Fragment) -> Sequence[View] | None:
+    from hex_guard.decoders import hex_export
+
+    return hex_export.decode(fragment)
+
+
 DECODERS: tuple[Decoder, ...] = (
-    Decoder("notebook", Role.READER, notebook.decode, suffixes=(".ipynb",)),
-    Decoder("hex-export", Role.ANNOTATOR, hex_export.decode, suffixes=(".hex.yaml", ".hex.yml")),
+    Decoder("notebook", Role.READER, _notebook, suffixes=(".ipynb",)),
+    Decoder("hex-export", Role.ANNOTATOR, _hex_export, suffixes=(".hex.yaml", ".hex.yml")),
     Decoder(
         encoded.KUBERNETES,
         Role.EXPANDER,

@@ -14,7 +14,6 @@ logic of your entire project ... [it] does not contain any potentially sensitive
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -309,6 +308,8 @@ def _output_offsets(raw: bytes) -> Iterator[int]:
 
 def notebook_tables(raw: bytes) -> list[OutputSite] | None:
     """Table-shaped outputs of a notebook, None when `raw` is not a notebook JSON document."""
+    import json  # a notebook under the data check; the common run never parses one
+
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError):
@@ -355,6 +356,8 @@ def data_file_text(repo_path: str, raw: bytes) -> str | None:
     """The text a data file's personal-data count reads, None when it is not a data set."""
     text = raw.decode("utf-8", "replace")
     if repo_path.lower().endswith(".json"):
+        import json
+
         try:
             if not _records_shaped(json.loads(text)):
                 return None

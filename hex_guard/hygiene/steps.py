@@ -15,12 +15,19 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from hex_guard.finding import fingerprint
-from hex_guard.hygiene import environments, hex_token, outputs, personal_data, reuse
+from hex_guard.hygiene import outputs
 from hex_guard.records import CellProvenance, Finding, Found, Fragment, GitProvenance, Outcome
 from hex_guard.rules import Severity
+
+if TYPE_CHECKING:
+    from hex_guard.hygiene import environments, personal_data, reuse
+
+# The checks' own modules (environments, hex_token, personal_data, reuse) are imported where a
+# finding or the data check first needs them: a clean hook run, the common case, has neither,
+# and importing them cost it ~12 ms.
 
 HEX_RULES = frozenset({"hex-api-token", "hex-token", "hex-token-assignment"})
 ENVIRONMENT = "environment"
@@ -49,6 +56,8 @@ def with_properties(finding: Finding, extra: dict[str, str]) -> Finding:
 def _content_environment(
     fragment: Fragment, text: str, lines: list[str], finding: Finding
 ) -> dict[str, str]:
+    from hex_guard.hygiene import environments
+
     line = finding.line - fragment.first_line + 1
     found = environments.from_text(fragment.repo_path, text, lines, line, finding.column)
     if found is None:
@@ -60,6 +69,8 @@ def annotate(fragment: Fragment, findings: list[Finding]) -> list[Finding]:
     """`findings` (in `fragment`'s own lines) with the properties the text around them gives."""
     if not findings:
         return findings
+    from hex_guard.hygiene import hex_token
+
     text = fragment.data.decode("utf-8", "replace")
     lines = text.split("\n")
     out = []
@@ -78,6 +89,8 @@ def annotate(fragment: Fragment, findings: list[Finding]) -> list[Finding]:
 
 def environment_of(finding: Finding, path: str | None = None) -> environments.Environment | None:
     """From the text (recorded at detection), else from `path` (default: the finding's)."""
+    from hex_guard.hygiene import environments
+
     props = dict(finding.properties)
     name = props.get(ENVIRONMENT)
     if name is not None:
@@ -87,6 +100,8 @@ def environment_of(finding: Finding, path: str | None = None) -> environments.En
 
 
 def sightings(findings: Iterable[Finding]) -> list[reuse.Sighting]:
+    from hex_guard.hygiene import reuse
+
     return [reuse.Sighting(f, environment_of(f)) for f in findings]
 
 
@@ -96,6 +111,8 @@ def reuse_findings(
     involving: Callable[[Finding], bool] | None = None,
 ) -> list[Finding]:
     """The reuse findings over `findings` (none when the rule is disabled)."""
+    from hex_guard.hygiene import reuse
+
     if reuse.RULE_ID in set(disabled):
         return []
     return reuse.reused(sightings(findings), involving=involving)
@@ -136,6 +153,8 @@ def _data_finding(
 
 
 def _severity(tally: personal_data.Tally) -> Severity:
+    from hex_guard.hygiene import personal_data
+
     return (
         Severity.MEDIUM
         if tally.kinds() & personal_data.SENSITIVE or tally.total >= 10
@@ -144,6 +163,8 @@ def _severity(tally: personal_data.Tally) -> Severity:
 
 
 def _notebook_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
+    from hex_guard.hygiene import personal_data
+
     sites = outputs.notebook_tables(fragment.data)
     if not sites:
         return []
@@ -186,6 +207,8 @@ def _notebook_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
 
 
 def _data_file_findings(fragment: Fragment) -> list[Finding]:
+    from hex_guard.hygiene import personal_data
+
     text = outputs.data_file_text(fragment.repo_path, fragment.data)
     tally = personal_data.tally(text) if text else None
     if text is None or tally is None:
@@ -227,6 +250,8 @@ def reuse_step(
     involving: Callable[[Finding], bool] | None = None,
 ) -> tuple[list[Finding], int]:
     """The reuse findings over a run's findings, through the allowlist; and how many it held."""
+    if not findings:
+        return [], 0
     found = reuse_findings(findings, disabled, involving)
     kept = []
     for finding in found:

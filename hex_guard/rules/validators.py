@@ -12,7 +12,6 @@ import bisect
 import re
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import unquote
 
 from hex_guard.lazyre import lazy
 from hex_guard.placeholder import is_placeholder, shannon_entropy
@@ -109,6 +108,8 @@ def derived_from_user(user: str, password: str) -> bool:
 
 def uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     """Drop templated URIs and demo defaults such as `postgres:postgres@postgres-db`."""
+    from urllib.parse import unquote  # only for a match: a clean hook run never needs it
+
     user = unquote(m.group("user").decode("utf-8", "replace"))
     raw = secret_of(m)
     # `%^&*` is not percent-encoding: unquote leaves what it cannot decode.
