@@ -104,8 +104,10 @@ def write_reports(reports: Sequence[tuple[str, str | None]]) -> None:
         staged: list[tuple[str, str]] = []
         for text, path in reports:
             if path is not None and not _special(path):
-                temps.append(_write_temp(path, text))
-                staged.append((temps[-1], path))
+                # Through a symlink the file it points at is replaced, never the link itself.
+                target = os.path.realpath(path) if os.path.islink(path) else path
+                temps.append(_write_temp(target, text))
+                staged.append((temps[-1], target))
         for text, path in reports:
             if path is None:
                 _write_stdout(text)
