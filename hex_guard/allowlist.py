@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hex_guard.config import AllowEntry, Config, glob_to_regex
+from hex_guard.config import AllowEntry, Config
 from hex_guard.errors import RuleTimeoutError
+from hex_guard.globs import combined_regex
 from hex_guard.lazyre import lazy
 from hex_guard.records import Finding, Fragment
 
@@ -57,7 +58,7 @@ class Allowlist:
             _Entry(
                 key=f"allowlist[{e.index}]",
                 source=e,
-                paths=re.compile("|".join(glob_to_regex(g) for g in e.paths)) if e.paths else None,
+                paths=re.compile(combined_regex(e.paths)) if e.paths else None,
                 values=_compile_values(e.values),
             )
             for e in config.allowlists

@@ -17,6 +17,7 @@ from typing import Any
 
 from hex_guard.errors import ConfigError
 from hex_guard.git import repo_root
+from hex_guard.globs import GlobError, combined_regex, translate, translate_all
 from hex_guard.rules import RULES, Rule, Severity
 from hex_guard.sources import DEFAULT_MAX_FILE_SIZE
 
@@ -95,6 +96,8 @@ class Config:
     explicit: frozenset[str] = field(default_factory=frozenset)
     # Set by `--verify` only, never read from a file: findings keep the text around them.
     keep_context: bool = False
+    # The custom rules' tables as written (their globs are compiled away), for `hex-guard config`.
+    rule_tables: tuple[dict[str, Any], ...] = field(default=(), compare=False, hash=False)
 
     def excluder(self) -> PathMatcher:
         return PathMatcher(self.base_dir, self.exclude)
@@ -112,64 +115,28 @@ class Config:
         return fs_path[len(prefix) :].replace(os.sep, "/")
 
 
-def glob_to_regex(pattern: str) -> str:
-    """gitignore-style glob to a regex over POSIX paths relative to the config's directory.
-
-    A pattern without a slash matches a name at any depth; a trailing slash or a directory name
-    matches everything below it; `**` crosses directories, `*` and `?` do not.
-    """
-    anchored = "/" in pattern.rstrip("/")
-    body = pattern.strip("/")
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        if body.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif body.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif body[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif body[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif body[i] == "[":
-            close = body.find("]", i + 1)
-            if close == -1:
-                raise ValueError("unclosed '[' in glob")
-            out.append("[" + body[i + 1 : close].replace("\\", "\\\\") + "]")
-            i = close + 1
-        else:
-            out.append(re.escape(body[i]))
-            i += 1
-    prefix = "^" if anchored else "^(?:.*/)?"
-    return prefix + "".join(out) + "(?:/.*)?$"
-
-
-def globs_regex(globs: Sequence[str]) -> str:
-    return "|".join(f"(?:{glob_to_regex(g)})" for g in globs)
-
-
 class PathMatcher:
     """Which globs match a path; keeps per-glob hit counts for `--report-unused`."""
 
     def __init__(self, base_dir: str, globs: Sequence[str]) -> None:
         self.globs = tuple(globs)
         self._prefix = os.path.join(os.path.abspath(base_dir), "")
-        self._regexes = [re.compile(glob_to_regex(g)) for g in globs]
+        # Last first: under gitignore's rule the last glob that matches decides.
+        self._checks = [
+            (i, re.compile(regex), include)
+            for i, (regex, include) in reversed(list(enumerate(translate_all(globs))))
+        ]
         self.hits = [0] * len(globs)
 
     def matches(self, fs_path: str) -> bool:
         """`fs_path` is absolute; only paths below the config's directory can match."""
-        if not self._regexes or not fs_path.startswith(self._prefix):
+        if not self._checks or not fs_path.startswith(self._prefix):
             return False
         rel = fs_path[len(self._prefix) :].replace(os.sep, "/")
-        for i, regex in enumerate(self._regexes):
-            if regex.match(rel):
+        for i, regex, include in self._checks:
+            if regex.search(rel):
                 self.hits[i] += 1
-                return True
+                return include
         return False
 
 
@@ -193,11 +160,24 @@ def _load_toml(path: str) -> dict[str, Any]:
 
 
 def _table_of(path: str, document: dict[str, Any]) -> dict[str, Any] | None:
-    """The hex-guard table: top level in .hex-guard.toml, [tool.hex-guard] elsewhere."""
-    if os.path.basename(path) == DEDICATED_FILE:
-        return document
+    """The hex-guard table: [tool.hex-guard] anywhere; in .hex-guard.toml also the top level.
+
+    The README's examples are all `[tool.hex-guard]`, so pasting one into .hex-guard.toml must
+    work as it reads (issue 12); mixing both forms in one file is refused rather than merged.
+    """
     tool = document.get("tool")
+    if os.path.basename(path) == DEDICATED_FILE and (tool is None or set(document) - {"tool"}):
+        if tool is not None:
+            raise ConfigError(
+                f"{path}: put every key either at the top level or under [{SECTION}], not both"
+            )
+        return document
     section = tool.get("hex-guard") if isinstance(tool, dict) else None
+    if os.path.basename(path) == DEDICATED_FILE:
+        others = sorted(set(tool) - {"hex-guard"}) if isinstance(tool, dict) else ["?"]
+        if others or section is None:
+            names = ", ".join(f"[tool.{k}]" for k in others) or "[tool]"
+            raise ConfigError(f"{path}: unknown table {names} (expected [{SECTION}])")
     if section is not None and not isinstance(section, dict):
         raise ConfigError(f"{path}: [{SECTION}] must be a table")
     return section
@@ -247,9 +227,13 @@ class _Validator:
         values = self.strings(table, key, where)
         for glob in values:
             try:
-                re.compile(glob_to_regex(glob))
-            except (ValueError, re.error) as exc:
+                translate(glob)
+            except GlobError as exc:
                 raise self.fail(where, f"invalid glob {glob!r}: {exc}") from exc
+        try:
+            translate_all(values)
+        except GlobError as exc:
+            raise self.fail(where, str(exc)) from exc
         return values
 
     def regexes(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -333,7 +317,7 @@ def _custom_rule(v: _Validator, index: int, table: Any, taken: set[str]) -> Rule
         pattern=pattern,
         keywords=keywords,
         hint=str(table.get("hint", Rule.hint)),
-        paths=globs_regex(paths) if paths else None,
+        paths=combined_regex(paths) if paths else None,
         multiline=multiline,
         min_entropy=float(entropy),
         user_defined=True,
@@ -391,6 +375,7 @@ def parse(path: str, table: dict[str, Any]) -> Config:
         data_outputs=v.boolean(table, "data-outputs", False),
         row_threshold=threshold,
         explicit=frozenset(table),
+        rule_tables=tuple(raw_rules),
     )
 
 
@@ -500,6 +485,17 @@ def _config_in(directory: str) -> tuple[str, dict[str, Any]] | None:
             if table is not None:
                 return candidate, table
     return None
+
+
+def config_file_hint(config: Config) -> str:
+    """Where a user should add an allowlist entry: the file in use, else the one to create."""
+    if config.source is not None:
+        return f"{os.path.relpath(config.source)} [{SECTION}]"
+    root = repo_root(config.base_dir) or config.base_dir
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        return f"{os.path.relpath(pyproject)} [{SECTION}]"
+    return f"{os.path.relpath(os.path.join(root, DEDICATED_FILE))} (new file)"
 
 
 def load(explicit: str | None, start: str) -> Config:
