@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -404,3 +405,123 @@ def test_config_command_shows_origins(
     assert 'exclude = ["tests/"]  # pyproject.toml' in out
     assert "max-file-size = 10485760  # default" in out
     assert "dotenv-secret" not in out.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[tool.hex-guard]\nexclude = ['vendor/']\n",  # pasted from the README
+        "exclude = ['vendor/']\n",  # the short form
+    ],
+)
+def test_dedicated_file_takes_both_forms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], body: str
+) -> None:
+    write(tmp_path / ".hex-guard.toml", body)
+    write(tmp_path / "vendor" / "x.txt", f"{TOKEN}\n")
+    code, doc, _ = scan_json(tmp_path, monkeypatch, capsys, ".")
+    assert code == 0 and doc["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("exclude = ['a/']\n[tool.hex-guard]\ndisable = []\n", "not both"),
+        ("[tool.hex_guard]\nexclude = ['a/']\n", "unknown table [tool.hex_guard]"),
+    ],
+)
+def test_dedicated_file_rejects_mixed_or_misspelt_tables(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    body: str,
+    expected: str,
+) -> None:
+    write(tmp_path / ".hex-guard.toml", body)
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "."]) == 2
+    assert expected in capsys.readouterr().err
+
+
+FULL_CONFIG = """\
+[tool.hex-guard]
+exclude = ["tests/", "!tests/keep/", "*.snap"]
+max-file-size = 2048
+disable = ["driver-call-password"]
+allow = ['^hxtw_0{8}', "tab\\there"]
+stopwords = ["dummy"]
+ignore = ["3d5c0f0b6f2d4b9e8a1c7e5d2f4a6b8c"]
+inline-markers = false
+baseline = "meta/baseline.json"
+
+[[tool.hex-guard.allowlist]]
+description = "docs \\"quoted\\""
+rules = ["hex-api-token"]
+paths = ["docs/"]
+values = ['^hxtw_0123']
+
+[[tool.hex-guard.allowlist]]
+rules = ["*"]
+stopwords = ["sample"]
+
+[[tool.hex-guard.rules]]
+id = "acme-api-key"
+regex = 'acme_(?P<secret>[a-z0-9]{24})'
+keywords = ["acme_"]
+paths = ["*.cfg"]
+min_entropy = 3.0
+"""
+
+
+@pytest.mark.parametrize("body", [FULL_CONFIG, "[tool.hex-guard]\n", "[project]\nname = 'x'\n"])
+def test_config_output_pastes_back_as_the_same_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], body: str
+) -> None:
+    from hex_guard import config as config_module
+
+    write(tmp_path / "pyproject.toml", body)
+    monkeypatch.chdir(tmp_path)
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "null" not in out
+    write(tmp_path / "again" / ".hex-guard.toml", out)
+    write(tmp_path / "again" / "meta" / ".keep", "")
+    before = config_module.load(None, str(tmp_path))
+    after = config_module.load(str(tmp_path / "again" / ".hex-guard.toml"), str(tmp_path))
+    for key in config_module.TOP_KEYS:
+        if key in ("rules", "baseline"):
+            continue
+        attribute = "allowlists" if key == "allowlist" else key.replace("-", "_")
+        assert getattr(after, attribute) == getattr(before, attribute), key
+    assert [r.pattern for r in after.custom_rules] == [r.pattern for r in before.custom_rules]
+    assert [r.paths for r in after.custom_rules] == [r.paths for r in before.custom_rules]
+    assert before.baseline is not None or "baseline" not in body
+    if before.baseline and after.baseline:
+        assert os.path.relpath(after.baseline, after.base_dir) == os.path.relpath(
+            before.baseline, before.base_dir
+        )
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, ".hex-guard.toml (new file)"),
+        ({"pyproject.toml": "[project]\nname = 'x'\n"}, "pyproject.toml [tool.hex-guard]"),
+        ({".hex-guard.toml": "disable = []\n"}, ".hex-guard.toml [tool.hex-guard]"),
+    ],
+)
+def test_block_message_names_every_way_out_and_the_right_file(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str],
+    expected: str,
+) -> None:
+    for name, body in files.items():
+        write(repo / name, body)
+    write(repo / "app.py", f"T = '{TOKEN}'\n")
+    monkeypatch.chdir(repo)
+    assert main(["scan", "app.py"]) == 1
+    err = capsys.readouterr().err
+    assert "hex-guard: allow" in err and "baseline create" in err and "ignore" in err
+    assert f"in {expected}" in err

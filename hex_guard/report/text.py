@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hex_guard.config import Config
+from hex_guard.config import Config, config_file_hint
 from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.rules import Severity
@@ -58,7 +58,18 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     return "\n".join(_block(f, options) for f in result.findings)
 
 
-def summary(result: ScanResult) -> str:
+def _next_steps(config: Config | None) -> list[str]:
+    # Every way out, with the file to edit: the old message named only `exclude` (issue 12).
+    where = config_file_hint(config) if config is not None else "the [tool.hex-guard] config"
+    return [
+        "hex-guard: remove each secret and rotate it (it may already be copied).",
+        "hex-guard: a fake value: end its line with a `hex-guard: allow` comment, add its "
+        f"fingerprint to `ignore` (or a path glob to `exclude`) in {where}, or record today's "
+        "findings with `hex-guard baseline create`.",
+    ]
+
+
+def summary(result: ScanResult, config: Config | None = None) -> str:
     """The one-paragraph outcome for stderr: counts, skips (never silent), and the next step."""
     stats = result.stats
     lines = []
@@ -72,10 +83,7 @@ def summary(result: ScanResult) -> str:
             f"hex-guard: {len(result.findings)} secret(s) found ({detail}) in {files} file(s); "
             f"{stats.files_scanned} file(s) scanned."
         )
-        lines.append(
-            "hex-guard: remove each secret and rotate it (it may already be copied); test data "
-            "with fake values can be excluded by path under [tool.hex-guard] exclude."
-        )
+        lines += _next_steps(config)
     else:
         lines.append(f"hex-guard: no secrets found in {stats.files_scanned} file(s).")
     skips = stats.skip_summary()
