@@ -120,6 +120,11 @@ def is_shallow(cwd: str) -> bool:
     return run(["rev-parse", "--is-shallow-repository"], cwd).strip() == b"true"
 
 
+def count_commits(rev_args: Sequence[str], cwd: str) -> int:
+    """How many commits `git log rev_args` would walk (to judge whether a history is large)."""
+    return int(run(["rev-list", "--count", *rev_args], cwd).strip() or b"0")
+
+
 def resolve_commit(rev: str, cwd: str) -> str | None:
     """Full commit id of `rev`, or None when it does not name a commit here."""
     proc = _completed(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from hex_guard import __version__
+from hex_guard import __version__, cli_help
 from hex_guard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, HexGuardError
 from hex_guard.output import say
 from hex_guard.report import FORMATS
@@ -25,15 +25,37 @@ if TYPE_CHECKING:
     from hex_guard.verify.records import VerifyOptions
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="hex-guard")
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from hex_guard import prefilter
+
+    # Which prefilter runs is part of the version: it decides how fast large scans are.
+    python = sys.version.split()[0]
+    click.echo(f"hex-guard {__version__} (Python {python}, prefilter: {prefilter.describe()})")
+    ctx.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=cli_help.MAIN)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version, the Python and which prefilter runs, then exit.",
+)
 def cli() -> None:
     """Keep Hex API tokens, warehouse passwords and .env files out of git."""
 
 
-def _use_color(output: str | None) -> bool:
+def _use_color(output: str | None, mode: str) -> bool:
+    from hex_guard.color import use_color
+
+    if output is not None and output != "-":  # a report file: only when asked for outright
+        return mode == "always"
     stdout = sys.stdout
-    return output is None and "NO_COLOR" not in os.environ and bool(stdout and stdout.isatty())
+    return use_color(mode, bool(stdout and stdout.isatty()), os.environ)
 
 
 def _configs(
@@ -122,6 +144,15 @@ _DATA = click.option(
     help="Also report query results in notebook outputs and personal data in notebooks and "
     "data files (config: data-outputs = true).",
 )
+_COLOR = click.option(
+    "--color",
+    "color_mode",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report: auto follows NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM=dumb "
+    "and whether stdout is a terminal.",
+)
 _JOBS = click.option(
     "--jobs",
     "-j",
@@ -175,7 +206,7 @@ def _verify_flags(command: Any) -> Any:
     return command
 
 
-@cli.command()
+@cli.command(epilog=cli_help.SCAN)
 @_PATHS
 @click.option(
     "--format",
@@ -227,6 +258,7 @@ def _verify_flags(command: Any) -> Any:
 @click.option("--report-unused", is_flag=True, help="List allowlist entries that matched nothing.")
 @_DATA
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
+@_COLOR
 @_verify_flags
 def scan(
     paths: tuple[str, ...],
@@ -244,6 +276,7 @@ def scan(
     data: bool,
     quiet: bool,
     output_formats: tuple[str, ...],
+    color_mode: str,
     **verify_flags: Any,
 ) -> int:
     """Scan files and directories (default: the current directory), or git content.
@@ -263,7 +296,9 @@ def scan(
     if check is not None:
         result = _verified(result, check, verify_flags, quiet)
     outputs = _outputs(output_formats, fmt, output)
-    return _report(result, configs.primary, outputs, show_secrets, quiet, report_unused)
+    return _report(
+        result, configs.primary, outputs, show_secrets, quiet, report_unused, color_mode
+    )
 
 
 def _verify_request(flags: dict[str, Any], *, hook: bool, quiet: bool) -> VerifyOptions | None:
@@ -316,6 +351,7 @@ def _report(
     show_secrets: bool,
     quiet: bool,
     report_unused: bool,
+    color_mode: str = "auto",
 ) -> int:
     from hex_guard import output
     from hex_guard.report import ReportOptions, renderer
@@ -330,28 +366,49 @@ def _report(
                 f"refusing to write the report over {victim}: this scan reads it "
                 "(choose another --output path)"
             )
-        options = ReportOptions(show_secrets=show_secrets, color=_use_color(path) and fmt == "text")
+        color = fmt == "text" and _use_color(path, color_mode)
+        options = ReportOptions(show_secrets=show_secrets, color=color)
         reports.append((renderer(fmt)(result, options), path))
     output.write_reports(reports)
     if not quiet:
-        say(text_report.summary(result))
+        say(text_report.summary(result, config))
     if report_unused:
         say(text_report.unused(result, config))
     return result.exit_code
 
 
-@cli.command()
+@cli.command(epilog=cli_help.HISTORY)
 @click.argument("rev_range", required=False, metavar="[REV-RANGE]")
 @click.option("--all", "all_refs", is_flag=True, help="Every ref: branches, tags, stash (default).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    default="text",
+    show_default=True,
+    help="Report format (written to stdout or --output).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to FILE instead of stdout.",
+)
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise).")
 @_OUTPUT_FORMATS
 @_CONFIG
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Report only findings not recorded in this baseline file.",
+)
 @_JOBS
 @_DATA
 @click.option("--quiet", "-q", is_flag=True, help="No summary or progress on stderr.")
+@_COLOR
 @_verify_flags
 def history(
     rev_range: str | None,
@@ -365,9 +422,14 @@ def history(
     data: bool,
     quiet: bool,
     output_formats: tuple[str, ...],
+    color_mode: str,
     **verify_flags: Any,
 ) -> int:
-    """Scan every blob ever committed, once each; one finding per secret with its first commit."""
+    """Scan every blob ever committed, once each; one finding per secret with its first commit.
+
+    REV-RANGE (e.g. v1.0..main) limits the scan to the commits it names; the default is every
+    ref. A shallow clone exits 2: its history is incomplete.
+    """
 
     from hex_guard import git, gitscan
     from hex_guard.history import History
@@ -379,12 +441,13 @@ def history(
     configs = _configs(config_path, None, data, keep_context=check is not None)
     args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
     progress = not quiet and sys.stderr is not None and sys.stderr.isatty()
+    if not quiet:
+        _warn_if_slow_history(args, cwd)
     result = _run(History(args, cwd), configs, jobs, baseline_path, progress)
     if check is not None:
         result = _verified(result, check, verify_flags, quiet)
-    return _report(
-        result, configs.primary, _outputs(output_formats, fmt, output), show_secrets, quiet, False
-    )
+    outputs = _outputs(output_formats, fmt, output)
+    return _report(result, configs.primary, outputs, show_secrets, quiet, False, color_mode)
 
 
 @cli.command()
@@ -468,7 +531,20 @@ def fleet(
     )
 
 
-@cli.command("install-hook")
+def _warn_if_slow_history(args: Sequence[str], cwd: str) -> None:
+    from hex_guard import git
+    from hex_guard.prefilter import LARGE_HISTORY_COMMITS, accelerator
+
+    if accelerator() is not None:
+        return
+    if git.count_commits(args, git.history_root(cwd)) >= LARGE_HISTORY_COMMITS:
+        say(
+            "hex-guard: hyperscan is not installed, so this large history is scanned with the "
+            "slower pure-Python prefilter (same findings); see README, Troubleshooting\n"
+        )
+
+
+@cli.command("install-hook", epilog=cli_help.HOOK)
 @click.option(
     "--force",
     is_flag=True,
@@ -485,7 +561,7 @@ def install_hook(force: bool) -> int:
     return 0
 
 
-@cli.command("uninstall-hook")
+@cli.command("uninstall-hook", epilog=cli_help.HOOK)
 def uninstall_hook() -> int:
     """Remove the git pre-commit hook hex-guard installed (and no other); restore the one it
     replaced."""
@@ -501,9 +577,14 @@ def uninstall_hook() -> int:
     return 0
 
 
-@cli.command()
+@cli.command(epilog=cli_help.RULES)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="List as text or JSON.",
 )
 @click.option(
     "--check",
@@ -527,7 +608,7 @@ def rules(fmt: str, check: bool, config_path: str | None) -> int:
     return 0
 
 
-@cli.command("config")
+@cli.command("config", epilog=cli_help.CONFIG)
 @_CONFIG
 def show_config(config_path: str | None) -> int:
     """Print the effective configuration and where each value comes from."""
@@ -549,10 +630,11 @@ _BASELINE_FILE = click.option(
     type=click.Path(dir_okay=False),
     default=".hex-guard-baseline.json",
     show_default=True,
+    help="The baseline file to write.",
 )
 
 
-@baseline.command("create")
+@baseline.command("create", epilog=cli_help.BASELINE)
 @_PATHS
 @_BASELINE_FILE
 @_CONFIG
@@ -572,7 +654,7 @@ def baseline_create(
     return 0
 
 
-@baseline.command("prune")
+@baseline.command("prune", epilog=cli_help.BASELINE)
 @_PATHS
 @_BASELINE_FILE
 @_CONFIG

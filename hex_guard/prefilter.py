@@ -95,3 +95,22 @@ def build(gates: Sequence[Gate], *, allow_hyperscan: bool = True) -> Prefilter:
         else:
             return HyperscanPrefilter(gates, hyperscan)
     return Prefilter(gates)
+
+
+# Below this many commits a pure-Python history scan still takes seconds, not minutes.
+LARGE_HISTORY_COMMITS = 5000
+
+
+def accelerator() -> str | None:
+    """hyperscan's version when it can be imported (the fast prefilter), else None."""
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    return str(getattr(hyperscan, "__version__", "installed"))
+
+
+def describe() -> str:
+    """For `--version` and `hex-guard config`: which prefilter runs, and why when it is slow."""
+    version = accelerator()
+    return f"hyperscan {version}" if version else "pure Python (hyperscan not installed)"
