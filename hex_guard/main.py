@@ -324,7 +324,7 @@ def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[s
     is a usage error.
     """
     if not specs:
-        return [(fmt, output)]
+        return [(fmt, None if output == "-" else output)]  # `-o -` is stdout, as `text=-` is
     ctx = click.get_current_context()
     if output is not None or ctx.get_parameter_source("fmt") != click.core.ParameterSource.DEFAULT:
         raise click.UsageError(
