@@ -36,6 +36,13 @@ REGISTRY: tuple[Format, ...] = (
     Format("sarif", "sarif", "SARIF 2.1.0 for code-scanning UIs"),
     Format("github", "github", "GitHub Actions workflow commands (inline annotations)"),
     Format("junit", "junit", "JUnit XML for CI test tabs"),
+    Format("gitlab", "gitlab", "GitLab Code Quality JSON (merge request widget)"),
+    Format(
+        "gitlab-secret-detection",
+        "gitlab_secret_detection",
+        "GitLab secret-detection security report (gl-secret-detection-report.json)",
+    ),
+    Format("markdown", "markdown", "a Markdown findings table (GitHub job summary)"),
 )
 FORMATS = tuple(f.name for f in REGISTRY)
 _BY_NAME = {f.name: f for f in REGISTRY}
