@@ -49,7 +49,7 @@ def test_json_report_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     code, out, _ = run(["scan", "--format", "json", "app"], tmp_path, monkeypatch)
     assert code == 1
     doc = json.loads(out)
-    assert set(doc) == {"version", "findings", "stats"}
+    assert set(doc) == {"schema_version", "version", "findings", "skipped", "stats"}
     assert set(doc["stats"]) == {
         "files_scanned",
         "bytes_scanned",

@@ -10,6 +10,9 @@ from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
 from hex_guard.scan import ScanResult
 
+# The version of hex_guard/schemas/report.schema.json this writer follows.
+SCHEMA_VERSION = 1
+
 
 def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
     out: dict[str, Any] = {
@@ -36,8 +39,11 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
 def render(result: ScanResult, options: ReportOptions) -> str:
     stats = result.stats
     document = {
+        "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "findings": [finding_dict(f, options) for f in result.findings],
+        # Named, not only counted: a partial scan must never read as a clean one (issue 12).
+        "skipped": [{"path": s.display_path, "reason": s.text} for s in stats.skipped],
         "stats": {
             "files_scanned": stats.files_scanned,
             "bytes_scanned": stats.bytes_scanned,
