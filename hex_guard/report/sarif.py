@@ -102,7 +102,9 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
+                    # Repository-relative (issue 12): code scanning resolves URIs against the
+                    # repository root, whatever directory the scan ran in.
+                    "artifactLocation": {"uri": _uri(finding.repo_path), "uriBaseId": "%SRCROOT%"},
                     "region": {
                         "startLine": finding.line,
                         "startColumn": finding.column,
@@ -144,7 +146,7 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
                     }
                 },
                 "originalUriBaseIds": {
-                    "%SRCROOT%": {"description": {"text": "The directory hex-guard ran in."}}
+                    "%SRCROOT%": {"description": {"text": "The repository root."}}
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(f, index, options) for f in result.findings],
