@@ -128,11 +128,11 @@ def test_demo_tree_every_rule_is_valid(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     demo = REPO_ROOT / "fixtures"
-    _, doc, _ = _report(demo, monkeypatch, capsys, "scan", "--format", "gitlab-secret-detection",
-                        "demo-data-repo")
+    demo_scan = ("scan", "--config", "pyproject.toml", "demo-data-repo")  # fixtures/ own config
+    _, doc, _ = _report(demo, monkeypatch, capsys, *demo_scan, "--format", "gitlab-secret-detection")
     _assert_valid(SECRET_DETECTION, doc)
     assert len(doc["vulnerabilities"]) >= 10
-    _, doc, _ = _report(demo, monkeypatch, capsys, "scan", "--format", "gitlab", "demo-data-repo")
+    _, doc, _ = _report(demo, monkeypatch, capsys, *demo_scan, "--format", "gitlab")
     _assert_valid(CODE_QUALITY, doc)
 
 

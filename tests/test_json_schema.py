@@ -56,7 +56,10 @@ def test_file_scan_names_every_skipped_file(
 def test_demo_tree_with_notebooks_and_decoded_values(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    doc = _json(REPO_ROOT / "fixtures", monkeypatch, capsys, "scan", "demo-data-repo")
+    doc = _json(
+        REPO_ROOT / "fixtures", monkeypatch, capsys, "scan", "--config", "pyproject.toml",
+        "demo-data-repo",
+    )
     keys = set().union(*(f.keys() for f in doc["findings"]))
     assert {"cell", "cell_label", "cell_part", "cell_line", "decoded"} <= keys
 
