@@ -167,7 +167,7 @@ def test_binary_or_deeply_nested_config_exits_2(
         (b'{"tool": "hex-guard", "format": 2, "findings": [1]}', "findings[0]"),
         (b'{"tool": "hex-guard", "format": 1, "findings": []}', "baseline create"),
     ],
-    ids=["binary", "deep-array", "bad-entry"],  # short ids: see the test above
+    ids=["binary", "deep-array", "bad-entry", "old-format"],  # short ids: see the test above
 )
 def test_bad_baseline_exits_2_with_one_line(tmp_path: Path, content: bytes, expected: str) -> None:
     write(tmp_path / "a.py", "x = 1\n")
