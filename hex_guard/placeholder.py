@@ -271,6 +271,14 @@ _ROLE_WORDS = frozenset(
         "demo",
         "my",
         "your",
+        "set",
+        "me",
+        "up",
+        "fill",
+        "change",
+        "replace",
+        "later",
+        "here",
     ]
 )
 # Stock substrings of a one-word, lower-case, letters-only value (`testpassword`,
@@ -297,7 +305,7 @@ _LONG_MARKERS = (
 _SEPARATORS = lazy(r"[\s_\-.+\\$()\[\]{}%^&*#~,;:/=?'\"]")
 _WORD_SPLIT = lazy(r"[A-Z]?[a-z0-9@!|]+|[A-Z0-9@!|]+(?![a-z])")
 _IDENTIFIER_WORDS = lazy(r"^[a-z]+(?:[_\-][a-z]+)+\d{0,3}$")
-_LOWER_WORD = lazy(r"^(?:[a-z]+|[A-Z]+)$")
+_LOWER_WORD = lazy(r"^(?:[A-Z]?[a-z]+|[A-Z]+)$")
 _CODE_FRAGMENT = lazy(r"^[,()+]|[,(+]$")
 _TRAILING = lazy(r"[\d!?.*#@$%^&_+\-~]+$")
 _LEET_I = str.maketrans("@4310$5!7|", "aaeiossitl")

@@ -97,7 +97,7 @@ _URI_SCHEME = alternation(DB_SCHEMES)
 _KEY_VALUE_EXAMPLES = (
     f"DB_PASSWORD={_pw('env1')}",
     f"export STRIPE_SECRET_KEY='{_fake('env2', 32)}'",
-    f'SESSION_SECRET="{_fake("env3", 40)}"',
+    f'PARTNER_API_SECRET="{_fake("env3", 40)}"',
     f"WEBHOOK={_fake('env4', 48)}",
 )
 _KEY_VALUE_COUNTER_EXAMPLES = (
@@ -503,7 +503,7 @@ TABLE: tuple[Rule, ...] = (
         ),
         hint="Rotate the credential; create the connection in Hex's UI or read it from a secret.",
         priority=40,
-        validate=v.not_user_beside,
+        validate=v.field_value_is_secret,
         examples=(
             f'{{"connectionDetails": {{"redshift": {{"user": "u", "password": "{_pw("f1")}"}}}}}}',
             f'"secretAccessKey": "{_fake("f2", 36)}"',
@@ -514,6 +514,7 @@ TABLE: tuple[Rule, ...] = (
             '"password": "${DB_PASSWORD}"',
             '"password": "********"',
             '"password": "{{ secret(\'pw\') }}"',
+            '"privateKey": "/run/secrets/snowflake_key.p8"',
         ),
     ),
     Rule(

@@ -17,6 +17,7 @@ from hex_guard.lazyre import lazy
 from hex_guard.placeholder import is_placeholder, shannon_entropy
 
 T = TypeVar("T")
+ValidatorFn = Callable[[bytes, "re.Match[bytes]"], bool]
 
 # How far a context check reads on each side of its match: far enough for the other pairs of
 # one connection string or one call, bounded so that a candidate costs O(1).
@@ -82,13 +83,39 @@ _DEV_HOSTS = frozenset(
 )
 # Fixed-prefix tokens that a URI may carry as its password (`databricks://token:dapi…@`): the
 # token's own rule judges them, placeholders included, so the URI rule does not report them.
-TOKEN_PREFIXES_IN_URIS = ("dapi", "hxtp_", "hxtw_", "hex_token_", "ghp_", "github_pat_")
+FIXED_TOKEN_PREFIXES = (
+    "dapi",
+    "hxtp_",
+    "hxtw_",
+    "hex_token_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "xapp-",
+    "sk-ant-",
+    "hf_",
+    "AKIA",
+    "ASIA",
+    "LS0tLS1CRUdJTi",
+)
+
+
+def counts_up(secret: str) -> bool:
+    """`glpat-1234567890abcdef…`: half the steps or more go up by one, a test vector."""
+    steps = [ord(b) - ord(a) for a, b in zip(secret, secret[1:])]
+    return len(steps) >= 11 and sum(1 for s in steps if s == 1) / len(steps) >= 0.5
 
 
 # Demo accounts whose passwords the vendors publish; a suffix only satisfies a complexity rule
 # (`scott:tiger^5HHH`, the sqlalchemy MSSQL test DSN).
 _DEMO_PASSWORDS = {"scott": "tiger"}
 _USER_SPLIT = lazy(r"[^a-z0-9]+")
+_LEET = str.maketrans("4310$5@7", "aeiossat")
 _SUFFIX = lazy(r"[\d\W_]*$")
 
 
@@ -102,8 +129,8 @@ def derived_from_user(user: str, password: str) -> bool:
     if demo is not None and password.startswith(demo):
         return True
     stem = _SUFFIX.sub("", password)
-    parts = {p for p in _USER_SPLIT.split(user) if len(p) > 1}
-    return bool(stem) and (stem == _SUFFIX.sub("", user) or stem in parts)
+    parts = {p for p in _USER_SPLIT.split(user) if len(p) > 1} | {_SUFFIX.sub("", user)}
+    return bool(stem) and bool({stem, stem.translate(_LEET)} & parts)
 
 
 def uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
@@ -114,7 +141,7 @@ def uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     raw = secret_of(m)
     # `%^&*` is not percent-encoding: unquote leaves what it cannot decode.
     password = unquote(raw)
-    if password.startswith(TOKEN_PREFIXES_IN_URIS) or is_placeholder(password):
+    if password.startswith(FIXED_TOKEN_PREFIXES) or is_placeholder(password) or counts_up(password):
         return False
     if user[:1] == "$" and password[:1] == "$":
         return False
@@ -148,8 +175,21 @@ _ODBC_CONTEXT = lazy(
 _ODBC_PAIRS = lazy(rb"=[^;\n]{0,512};[ \t]*[A-Za-z][\w ]{0,30}=")
 
 
+# A file that holds the key, not key material (`"privateKey": "/path/key.p12"`, issue 9).
+PATH_VALUE = lazy(
+    r"(?i)^(?:[a-z]:)?[\\/]|^\.{1,2}[\\/]|^~[\\/]|^[\w.\-]+/[\w.\-/]+$"
+    r"|\.(?:pem|p12|pfx|key|jks|keystore|json|txt|crt|cer|der|ppk|pub|enc|gpg|asc|ya?ml|cfg|ini"
+    r"|env|toml|conf)$"
+)
+
+
 def not_user_beside(data: bytes, m: re.Match[bytes]) -> bool:
     return not user_beside(data, m, secret_of(m))
+
+
+def field_value_is_secret(data: bytes, m: re.Match[bytes]) -> bool:
+    secret = secret_of(m)
+    return PATH_VALUE.search(secret) is None and not user_beside(data, m, secret)
 
 
 def odbc_context(data: bytes, m: re.Match[bytes]) -> bool:
@@ -221,9 +261,14 @@ def enclosing_call(data: bytes, pos: int, limit: int = CALL_LOOKBACK) -> bytes |
     return name.group(1) if name else None
 
 
+def not_a_driver(call: bytes) -> bool:
+    """An ORM row, a form, a user model or a hasher: a password there is not a connection's."""
+    return _NOT_DRIVER_CALLS.search(call) is not None
+
+
 def driver_call(data: bytes, m: re.Match[bytes]) -> bool:
     call = enclosing_call(data, m.start())
-    if call is None or _NOT_DRIVER_CALLS.search(call) is not None:
+    if call is None or not_a_driver(call):
         return False
     if user_beside(data, m, secret_of(m)):
         return False

@@ -166,10 +166,14 @@ def minimal_keywords(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+# A part ending in one of these is a secret's name even run together (`PGPASSWORD`, `MYSQL_PWD`).
+_SECRET_SUFFIXES = ("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY")
+
+
 def key_is_secret(key: str) -> bool:
-    """`DB_PASSWORD`, `stripe.secretKey`: a name whose parts say it holds a secret."""
+    """`DB_PASSWORD`, `stripe.secretKey`, `PGPASSWORD`: a name whose parts say it holds a secret."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key)
     parts = [p for p in re.split(r"[_.\-\s\[\]'\"]+", spaced.upper()) if p]
     if not parts or parts[-1] in NON_SECRET_KEY_PARTS:
         return False
-    return any(p in SECRET_KEY_PARTS for p in parts)
+    return any(p in SECRET_KEY_PARTS or p.endswith(_SECRET_SUFFIXES) for p in parts)

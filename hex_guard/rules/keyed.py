@@ -1,0 +1,556 @@
+"""Keyed secrets: a literal value assigned to a secret-named key, judged by the value's syntax.
+
+One small grammar covers the assignment forms of the languages a data team commits: YAML and
+JSON (`key: value`), TOML, ini/odbc.ini and .properties (`key = value`, `key: value`), HCL
+(`key = "value"`), shell and .env (`KEY=value`), Python and Java/JS (`key = "value"`,
+`key="value"` as a keyword argument, `"key": "value"` in a dict). What the grammar decides is
+whether the value is a *literal*: a quoted string, or a bare word in a config syntax; not a
+reference (`os.environ[...]`, `var.x`, `${...}`, `settings.X`, a call), which ends at `(` or is an
+identifier, nor a placeholder (placeholder.py). Peers' generic rules are regexes over any text
+and are 20-40% false positives on their own test sets (issue 9); these judge the value instead.
+
+Each family member's pattern, keywords and Hyperscan gate are built from one word list
+(`_keyed`), so they cannot drift. Keyed findings carry `confidence: medium`.
+
+The other rules here are fixed syntaxes that carry a password without a key: SQL DDL, command
+lines, `DriverManager.getConnection`, `https://user:pass@host` URLs and Oracle connect strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hex_guard.lazyre import lazy
+from hex_guard.placeholder import shannon_entropy
+from hex_guard.rules import validators as v
+from hex_guard.rules.fake import B64, fake, letters, pw
+from hex_guard.rules.model import Confidence, Rule, Severity
+from hex_guard.rules.vocab import key_is_secret, minimal_keywords
+
+# A key: an identifier that holds one of the family's words (`DB_PASSWORD`, `spring.datasource.
+# password`, `apiKey`). It starts where an identifier cannot continue, so each identifier is
+# tried once.
+_KEY_START = r"(?<![A-Za-z0-9_.\-])"
+_KEY_TAIL = r"[A-Za-z0-9_]{0,32}(?![A-Za-z0-9_.\-])"
+# After the key: its closing quote (`"password":`), a subscript's `]`, an optional Python type
+# annotation (`password: str = "..."`), then the operator.
+_AFTER_KEY = (
+    r"(?:\\?[\"'])?\]?(?:[ \t]*:[ \t]*(?:str|SecretStr|Optional\[str\]|bytes))?[ \t]*"
+    r"(?P<op>:=|=>|\?=|=(?!=)|:(?![:=]))[ \t]*(?:[rRbBuU](?=[\"']))?"
+)
+# The value: a quoted literal, or a bare word that ends where a config value ends. A bare word
+# never holds `( ) [ ] { } < >`, so a call, a subscript or a template is not a literal.
+_VALUE = (
+    r"(?P<q>\\?[\"'])?"
+    r"(?P<secret>(?(q)[^\"'\\\n]{1,256}|[^\s\"'`,;(){}\[\]<>&|\\=]{1,256}={0,2}))"
+    r"(?(q)(?P=q)|(?=[\s,;)}\]&|\"'\\]|$))"
+)
+_BARE_NOT_LITERAL = lazy(
+    r"(?i)^(?:true|false|yes|no|on|off|none|null|nil|undefined|\d+(?:\.\d+)*)$|^[$!&*%@~]"
+    r"|^[a-z][a-z0-9+.\-]*://[^@]*$"
+)
+# Keys whose `token` is a vocabulary or paging token, not a credential (`eos_token`, `page_token`).
+_NOT_CREDENTIAL_KEY = lazy(
+    r"(?i)^(?:(?:pad|bos|eos|unk|mask|sep|cls|start|end|stop|special|next|prev|previous|page|"
+    r"continuation|cursor|csrf|xsrf|sync|resume|last|first|id|num|max|min)[_\-.]?)+(?:token|key)s?$"
+    r"|(?:token|key|secret)_?(?:type|count|name|id|len|length|limit|field|prefix|kind|usage)$"
+    r"|(?:hashed|hash|digest|encrypted|masked|sha\d*|md5)[_\-.]?(?:secret|token|password|key)"
+)
+_SPACE = lazy(r"\s")
+# `e.ScopedLineTokens`, `c.token+u.length`, `string.$S2`: code, when a bare value is names joined
+# by `.` and operators (a JWT's segments are longer than a name).
+_EXPRESSION = lazy(
+    r"^[A-Za-z_$][\w$]{0,30}(?:[.+\-*/][A-Za-z_$][\w$]{0,30})*\.[A-Za-z_$][\w$]{0,30}$"
+)
+_WORDS_OF_KEY = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# The key's last word (or last two) must name the secret: `DB_PASSWORD`, `apiKey`, `X-API-KEY`;
+# `CancellationTokenSource` and `ignoreBracketsInToken` are not credentials.
+_LAST_WORDS = frozenset(
+    [
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "pass",
+        "secret",
+        "token",
+        "key",
+        "apikey",
+        "secretkey",
+        "accesskey",
+        "authkey",
+        "privatekey",
+        "pat",
+    ]
+)
+# Search-only keys published in every page's HTML (Algolia DocSearch), not credentials.
+_PUBLIC_KEY_CONTEXT = lazy(rb"(?i)algolia|docsearch|indexName|search[_-]?only")
+
+
+def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> bool:
+    key = m.group("key").decode("ascii", "replace")
+    value = v.secret_of(m)
+    if not key_is_secret(key) or _NOT_CREDENTIAL_KEY.search(key) is not None:
+        return False
+    if len(value) < min_len or _SPACE.search(value) or v.PATH_VALUE.search(value):
+        return False
+    if value.startswith(v.FIXED_TOKEN_PREFIXES) or _code_like(value):
+        return False  # a vendor token's own rule judges it; a name made of words is code
+    if _PUBLIC_KEY_CONTEXT.search(data, max(0, m.start() - 1024), m.end() + 256) is not None:
+        return False
+    if m.group("q") is None and (_BARE_NOT_LITERAL.search(value) or _EXPRESSION.match(value)):
+        return False
+    if not _names_the_secret(key):
+        return False
+    if random_only and not _looks_random(value):
+        return False
+    call = v.enclosing_call(data, m.start())
+    if call is not None and v.not_a_driver(call):
+        return False
+    return not v.user_beside(data, m, value)
+
+
+_HUMPS = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_ALNUM_RUNS = lazy(r"[A-Za-z0-9]+")
+# Words joined by dashes or spaces are a passphrase; code joins them by case, `_`, `.` or `::`.
+_PASSPHRASE = lazy(r"^[A-Za-z]+(?:[- ][A-Za-z]+){2,}[-\d]*$")
+
+
+def _code_like(value: str) -> bool:
+    """`CancellationToken`, `PasswordMasker.MASKED_PASSWORD`, `meltano.core.s3:AWS_SECRET`: a
+    name made of words, each of three letters or more (a random token's humps are short and mix
+    letters with digits)."""
+    if _PASSPHRASE.match(value):
+        return False
+    humps = [h for run in _ALNUM_RUNS.findall(value) for h in _HUMPS.findall(run)]
+    words = [h for h in humps if h.isalpha()]
+    if len(humps) < 2 or not words:
+        return False
+    singles = sum(1 for w in words if len(w) == 1)
+    return singles <= 1 and sum(map(len, words)) / len(words) >= 3.5
+
+
+def _names_the_secret(key: str) -> bool:
+    words = [w.lower() for w in _WORDS_OF_KEY.findall(key)]
+    if not words:
+        return False
+    last = words[-1]
+    if last in _LAST_WORDS or last.endswith(("password", "passwd", "secret", "token")):
+        return last not in ("in", "of")
+    return False
+
+
+def _looks_random(value: str) -> bool:
+    """A token, an API key or a signing secret is a long random string: mixed classes, high
+    entropy, not a name made of words. (A password may be a word or a passphrase; a key named
+    `token` may not.)"""
+    if _code_like(value):
+        return False
+    classes = sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+        )
+    )
+    return len(value) >= 16 and classes >= 2 and shannon_entropy(value) >= 3.2
+
+
+def _password(data: bytes, m: re.Match[bytes]) -> bool:
+    return _judge(data, m, 6, random_only=False)
+
+
+def _token(data: bytes, m: re.Match[bytes]) -> bool:
+    return _judge(data, m, 16, random_only=True)
+
+
+# Whose SECRET_KEY a signing-secret is: a framework's, or the app's own (`SECRET_KEY`,
+# `app.secret_key`, `AIRFLOW__WEBSERVER__SECRET_KEY`); `STRIPE_SECRET_KEY` is an API key.
+_SIGNING_OWNERS = frozenset(
+    [
+        "airflow",
+        "core",
+        "webserver",
+        "api",
+        "superset",
+        "django",
+        "flask",
+        "app",
+        "config",
+        "settings",
+        "redash",
+        "nextauth",
+        "session",
+        "cookie",
+        "jwt",
+        "auth",
+        "web",
+        "server",
+        "site",
+        "rails",
+        "dagster",
+        "prefect",
+        "metabase",
+        "jupyterhub",
+        "hex",
+    ]
+)
+_KEY_PARTS = lazy(r"[_.\-\[\]'\"]+")
+_SIGNING_WORDS = (
+    "secretkey",
+    "fernetkey",
+    "cookiesecret",
+    "sessionsecret",
+    "jwtsecret",
+    "signingkey",
+)
+
+
+def _signing(data: bytes, m: re.Match[bytes]) -> bool:
+    key = m.group("key").decode("ascii", "replace").lower()
+    parts = [p for p in _KEY_PARTS.split(key) if p]
+    for n in (1, 2):
+        if "".join(parts[-n:]) in _SIGNING_WORDS:
+            owners = parts[:-n]
+            break
+    else:
+        return False
+    return all(p in _SIGNING_OWNERS for p in owners) and _token(data, m)
+
+
+def _keyed(
+    id: str,
+    description: str,
+    severity: Severity,
+    words: tuple[str, ...],
+    *,
+    hint: str,
+    priority: int,
+    validate: v.ValidatorFn,
+    examples: tuple[str, ...],
+    counter_examples: tuple[str, ...],
+) -> Rule:
+    """A keyed rule whose key regex, prefilter keywords and gate all come from `words`."""
+    word_re = "(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + ")"
+    key = _KEY_START + r"(?P<key>[A-Za-z0-9_.\-]{0,64}?" + word_re + _KEY_TAIL + ")"
+    spellings = {form for w in words for form in (w, w.replace("_", ""), w.replace("_", "-"))}
+    return Rule(
+        id=id,
+        description=description,
+        severity=severity,
+        pattern="(?im)" + key + _AFTER_KEY + _VALUE,
+        keywords=minimal_keywords(spellings),
+        gate="(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + r")[A-Za-z0-9_]{0,32}"
+        r"(?:\\?[\"'])?\]?[ \t]*(?:[:=]|=>)",
+        hint=hint,
+        priority=priority,
+        confidence=Confidence.MEDIUM,
+        check_placeholder=True,
+        validate=validate,
+        examples=examples,
+        counter_examples=counter_examples,
+    )
+
+
+# --- SQL DDL ------------------------------------------------------------------------------------
+
+_DDL_CONTEXT = lazy(
+    rb"(?i)\b(?:create|alter)\s+(?:user|role|login|group)\b|\bcreate\s+user\s+mapping\b|"
+    rb"\bcreate\s+(?:or\s+replace\s+)?(?:server|secret)\b|sp_addlinkedsrvlogin|\bgrant\b|"
+    rb"\bcreate\s+(?:database\s+)?link\b"
+)
+_DDL_USER = lazy(rb"(?i)\b(?:user|role|login)\s+(?:if\s+not\s+exists\s+)?[`'\"]?([\w$#]+)")
+
+
+def _sql_password(data: bytes, m: re.Match[bytes]) -> bool:
+    if m.group("q") is None and b"identified" not in m.group(0).lower():
+        return False
+    context = data[max(0, m.start() - 512) : m.end()]
+    if _DDL_CONTEXT.search(context) is None or v.user_beside(data, m, v.secret_of(m)):
+        return False
+    users = [u.group(1).decode("utf-8", "replace") for u in _DDL_USER.finditer(context)]
+    return not any(v.derived_from_user(u, v.secret_of(m)) for u in users)
+
+
+# --- URLs and connect strings with credentials --------------------------------------------
+
+
+def _url_credentials(data: bytes, m: re.Match[bytes]) -> bool:
+    host = m.group("host").decode("utf-8", "replace").lower()
+    if host.endswith(("example.com", "example.org", "example.net")) or host in ("host", "hostname"):
+        return False
+    return v.uri_is_real(data, m)
+
+
+def _getconnection(data: bytes, m: re.Match[bytes]) -> bool:
+    user = m.group("user").decode("utf-8", "replace")
+    return not v.derived_from_user(user, v.secret_of(m))
+
+
+_PWK = pw("keyed-k")
+_TOKK = fake("keyed-t", 40)
+
+KEYED_RULES: tuple[Rule, ...] = (
+    _keyed(
+        "keyed-password",
+        "Literal password assigned to a password-named key (YAML, JSON, TOML, ini, properties, "
+        "HCL, shell, Python, Java/JS)",
+        Severity.MEDIUM,
+        ("password", "passwd", "pwd", "passphrase"),
+        hint="Move the password to the environment or a secrets manager and reference it "
+        "(${DB_PASSWORD}, os.environ, var.db_password).",
+        priority=26,
+        validate=_password,
+        examples=(
+            f"  MSSQL_SA_PASSWORD: {_PWK}",
+            f'spring.datasource.password = "{pw("keyed-props")}"',
+            f'  password: "{pw("keyed-airflow")}"  # airflow connection',
+            f'variable "db" {{ default = {{ password = "{pw("keyed-hcl")}" }} }}',
+            f"PGPASSWORD={pw('keyed-pg')} psql -h pg.acme.io -U etl dw",
+            f"export MYSQL_PWD='{pw('keyed-my')}'; mysql -h db.acme.io",
+            f'settings = {{"warehouse_password": "{letters("keyed-letters", 16)}"}}',
+            f"  db_passphrase: correct-{letters('pp1', 6).lower()}-battery-"
+            f"{letters('pp2', 5).lower()}",
+        ),
+        counter_examples=(
+            'password = os.environ["DB_PASSWORD"]',
+            "  password: ${DB_PASSWORD}",
+            "password = var.db_password",
+            'password = "{{ var.value.pg_password }}"',
+            'password: "<%= ENV["PG_PASSWORD"] %>"',
+            "  password: '#{db_password}'",
+            'password = get_password("warehouse")',
+            "password_file: /run/secrets/pg_password",
+            '"privateKeyPassphrase": "/path/key.p12"',
+            'user = User(username="ann", password="Zq8rLm2Tx9")',
+            'if password == "Zq8rLm2Tx9":',
+            "DB_PASSWORD_ENV_VAR = 'DB_PASSWORD'",
+            "password: prefect_password",
+        ),
+    ),
+    _keyed(
+        "keyed-token",
+        "Literal API key, token or secret assigned to a key of that name",
+        Severity.MEDIUM,
+        ("token", "secret", "api_key", "access_key", "auth_key", "private_key"),
+        hint="Revoke the key, then read it from the environment or a secrets manager.",
+        priority=25,
+        validate=_token,
+        examples=(
+            f'api_key = "{_TOKK}"',
+            f"  GX_CLOUD_ACCESS_TOKEN: {fake('keyed-gx', 32)}",
+            f'{{"access_token": "{fake("keyed-at", 64, "0123456789abcdef")}"}}',
+            f'[connections.prod]\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\n'
+            f'token = "{fake("keyed-pat", 60)}"',
+            f"http://localhost:8000/api?access_token={fake('keyed-qs', 22)}&limit=5",
+        ),
+        counter_examples=(
+            'tokenizer = AutoTokenizer.from_pretrained("gpt2", pad_token="<pad>")',
+            'api_key = os.getenv("OPENAI_API_KEY")',
+            "  secretName: warehouse-credentials",
+            'next_page_token = "CAEQAhoGCgQIARAB"',
+            "token: ${{ secrets.GITHUB_TOKEN }}",
+            'api_key = "your-api-key"',
+            "secret_key_ref: {name: pg, key: password}",
+        ),
+    ),
+    # Flask, Superset and Django sign sessions with SECRET_KEY (flask.palletsprojects.com/en/stable/
+    # config/#SECRET_KEY, superset.apache.org/docs/configuration/configuring-superset,
+    # docs.djangoproject.com/en/stable/ref/settings/#secret-key); Airflow encrypts connections
+    # with a Fernet key, 32 url-safe base64-encoded bytes (cryptography.io/en/latest/fernet/;
+    # airflow.apache.org/docs/apache-airflow/stable/security/secrets/fernet.html).
+    _keyed(
+        "signing-secret",
+        "Framework signing or encryption secret (Flask/Superset/Django SECRET_KEY, Airflow "
+        "fernet_key, cookie/session/JWT secrets)",
+        Severity.HIGH,
+        (
+            "secret_key",
+            "fernet_key",
+            "cookie_secret",
+            "session_secret",
+            "jwt_secret",
+            "signing_key",
+        ),
+        hint="Generate a new key, keep it out of git (environment or secrets backend); with a "
+        "Fernet key, re-encrypt stored connections (airflow rotate-fernet-key).",
+        priority=46,
+        validate=_signing,
+        examples=(
+            f"SECRET_KEY = '{fake('flask', 48)}'",
+            f"fernet_key = {fake('fernet', 43, B64.replace('+', '-').replace('/', '_'))}=",
+            f"  - AIRFLOW__CORE__FERNET_KEY={fake('fernet2', 43)}=",
+            f'app.config["SECRET_KEY"] = "{fake("flask2", 32)}"',
+            f'  REDASH_COOKIE_SECRET: "{fake("redash", 32)}"',
+        ),
+        counter_examples=(
+            "SECRET_KEY = os.environ['SUPERSET_SECRET_KEY']",
+            "fernet_key = {{ var.fernet }}",
+            "SECRET_KEY = 'YOUR_OWN_RANDOM_GENERATED_SECRET_KEY'",
+            "fernet_key =",
+            "SECRET_KEY = get_random_secret_key()",
+            "SECRET_KEY = 'changeme-in-production'",
+        ),
+    ),
+    # CREATE/ALTER USER|ROLE ... [ENCRYPTED] PASSWORD 'x' (postgresql.org/docs/current/
+    # sql-createrole.html; Snowflake CREATE USER ... PASSWORD = '<string>'), IDENTIFIED BY
+    # (dev.mysql.com/doc/refman/8.0/en/create-user.html; Oracle CREATE USER), CREATE USER MAPPING
+    # ... OPTIONS (user 'x', password 'y') (postgresql.org/docs/current/sql-createusermapping.html),
+    # sp_addlinkedsrvlogin @rmtpassword = N'x' (learn.microsoft.com/sql/relational-databases/
+    # system-stored-procedures/sp-addlinkedsrvlogin-transact-sql).
+    Rule(
+        id="sql-password",
+        description="Password in SQL DDL (CREATE/ALTER USER or ROLE, IDENTIFIED BY, user mapping, "
+        "linked server login)",
+        severity=Severity.HIGH,
+        pattern=(
+            r"(?i)(?:\b(?:encrypted\s+)?password\s*(?:=\s*)?|\bidentified\s+(?:with\s+\w+\s+)?by\s+"
+            r"(?:password\s+)?|@rmtpassword\s*=\s*)"
+            r"(?P<q>N?')?(?P<secret>(?(q)[^'\n]{1,128}|[A-Za-z][\w#$]{0,127}))(?(q)')"
+        ),
+        keywords=("password", "identified"),
+        gate=r"(?:password\s*=?\s*N?'|identified\s+(?:with\s+\w+\s+)?by\s)",
+        hint="Rotate the password; create users from a migration that reads it from a secret, "
+        "or use key-pair / IAM authentication.",
+        priority=55,
+        confidence=Confidence.MEDIUM,
+        validate=_sql_password,
+        examples=(
+            f"CREATE USER hex_svc PASSWORD = '{pw('sql1')}' DEFAULT_ROLE = ANALYST;",
+            f"ALTER ROLE etl WITH LOGIN ENCRYPTED PASSWORD '{pw('sql2')}';",
+            f"CREATE USER 'etl'@'%' IDENTIFIED BY '{pw('sql3')}';",
+            f"CREATE USER loader IDENTIFIED BY {letters('sql4', 6)}9x;",
+            f"CREATE USER MAPPING FOR etl SERVER dw OPTIONS (user 'etl', password '{pw('sql5')}');",
+            f"EXEC sp_addlinkedsrvlogin @rmtsrvname = N'DW', @rmtuser = N'etl', "
+            f"@rmtpassword = N'{pw('sql6')}';",
+        ),
+        counter_examples=(
+            "CREATE USER etl PASSWORD 'changeme';",
+            "ALTER USER etl WITH PASSWORD NULL;",
+            "CREATE USER etl IDENTIFIED BY :password;",
+            "SELECT password FROM users WHERE id = 1;",
+            "CREATE USER x IDENTIFIED BY '${PASSWORD}';",
+        ),
+    ),
+    # mysql -p<password> / --password=<password> (dev.mysql.com/doc/refman/8.0/en/
+    # connection-options.html#option_general_password), sshpass -p <password> (sshpass(1)).
+    Rule(
+        id="cli-password",
+        description="Password on a command line (mysql -p..., --password=..., sshpass -p ...)",
+        severity=Severity.HIGH,
+        pattern=(
+            r"(?:\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b"
+            r"[^\n|;&]{0,256}?[ \t](?:-p(?=[^\s-])|--password=)|\bsshpass[ \t]+-p[ \t]*)"
+            r"(?P<q>[\"'])?(?P<secret>(?(q)[^\"'\n]{1,128}|[^\s\"';&|]{1,128}))(?(q)(?P=q))"
+        ),
+        keywords=("mysql", "mariadb", "sshpass"),
+        gate=r"(?:mysql|mariadb)[^\n]{0,256}[ \t](?:-p[^\s-]|--password=)|sshpass[ \t]+-p",
+        hint="Rotate the password; use an option file (~/.my.cnf, mode 600), MYSQL_PWD from a "
+        "secret, or sshpass -e with SSHPASS.",
+        priority=56,
+        confidence=Confidence.MEDIUM,
+        validate=lambda data, m: not v.user_beside(data, m, v.secret_of(m)),
+        examples=(
+            f"mysql -h db.acme.io -u etl -p'{pw('cli1')}' dw < load.sql",
+            f"mysqldump --user=etl --password={pw('cli2')} dw > dw.sql",
+            f"sshpass -p {pw('cli3')} scp dump.sql etl@bastion.acme.io:/tmp/",
+        ),
+        counter_examples=(
+            "mysql -u root -p dw",
+            'mysql -h db -u etl -p"$MYSQL_PASSWORD" dw',
+            "mysql -u etl --password=${DB_PASS} dw",
+            "sshpass -e scp dump.sql etl@bastion:/tmp/",
+            "mysql -P 3306 -h db dw",
+        ),
+    ),
+    # java.sql.DriverManager.getConnection(String url, String user, String password)
+    # (docs.oracle.com/en/java/javase/21/docs/api/java.sql/java/sql/DriverManager.html).
+    Rule(
+        id="jdbc-getconnection-password",
+        description="Literal password passed to DriverManager.getConnection(url, user, password)",
+        severity=Severity.HIGH,
+        pattern=(
+            r"\bgetConnection\(\s*[^,()\n]{1,256},\s*\\?\"(?P<user>[^\"\\\n]{0,128})\\?\"\s*,\s*"
+            r"\\?\"(?P<secret>[^\"\\\n]{1,128})\\?\"\s*\)"
+        ),
+        keywords=("getconnection",),
+        hint="Rotate the password; read it from the environment or a secrets manager, or pass "
+        "Properties built from one.",
+        priority=60,
+        confidence=Confidence.MEDIUM,
+        validate=_getconnection,
+        examples=(
+            f'Connection c = DriverManager.getConnection(url, "etl", "{pw("gc1")}");',
+            f'conn = DriverManager.getConnection("jdbc:postgresql://pg/dw", "hex", "{pw("gc2")}")',
+            f'DriverManager.getConnection(JDBC_URL, "svc_loader", "{letters("gc3", 14)}");',
+        ),
+        counter_examples=(
+            "DriverManager.getConnection(url, user, password);",
+            'DriverManager.getConnection(url, "etl", System.getenv("PG_PASSWORD"));',
+            'DriverManager.getConnection(url, "etl", "changeme");',
+            'DriverManager.getConnection(url, "etl", "etl");',
+        ),
+    ),
+    # userinfo in http(s) URLs (RFC 3986 §3.2.1), which pip accepts for private indexes
+    # (pip.pypa.io/en/stable/topics/authentication/#basic-http-authentication).
+    Rule(
+        id="url-credentials",
+        description="Credentials in an http(s)/ftp URL (https://user:password@host)",
+        severity=Severity.HIGH,
+        pattern=(
+            r"(?i)(?<![A-Za-z0-9+.\-])(?P<scheme>https?|git\+https?|ftps?|sftp)://"
+            r"(?P<user>[^\s:@/\"'`<>]{1,256}):(?P<secret>[^\s/?#\"'`<>]{1,256})@"
+            r"(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]{0,253}(?::\d{1,5})?)"
+        ),
+        keywords=("http://", "https://", "ftp://", "ftps://", "sftp://"),
+        gate=r"(?:https?|ftps?|sftp)://[^\s/@:\"'<>]{1,256}:[^\s/@\"'<>]{1,256}@",
+        hint="Rotate the password or token; configure the index or remote with a credential "
+        "helper or keyring (pip: keyring or netrc) instead of the URL.",
+        priority=65,
+        check_placeholder=False,  # v.uri_is_real runs it on the percent-decoded password
+        confidence=Confidence.MEDIUM,
+        validate=_url_credentials,
+        examples=(
+            f"--extra-index-url https://ci:{fake('url1', 24)}@pypi.acme.io/simple",
+            f'index-url = "https://deploy:{fake("url2", 32)}@nexus.acme.io/repository/pypi/simple"',
+            f"git+https://bot:{fake('url3', 20)}@git.acme.io/data/dbt-utils.git@v1.2#egg=dbt-utils",
+        ),
+        counter_examples=(
+            "https://user:password@pypi.acme.io/simple",
+            "https://${PYPI_USER}:${PYPI_TOKEN}@pypi.acme.io/simple",
+            "https://__token__:<token>@upload.pypi.org/legacy/",
+            "https://me:Zq8rLm2Tx9@example.com/",
+            "https://github.com/acme/dw@main",
+        ),
+    ),
+    # user/password@[//]host[:port][/service] (Oracle Easy Connect, docs.oracle.com/en/database/
+    # oracle/oracle-database/19/netag/configuring-naming-methods.html; SQL*Plus CONNECT
+    # username/password@connect_identifier).
+    Rule(
+        id="oracle-connect-password",
+        description="Oracle connect string with a password (user/password@host:port/service)",
+        severity=Severity.HIGH,
+        pattern=(
+            r"(?<![\w/.:@\-])(?P<user>[A-Za-z][\w$#]{0,29})/(?P<secret>[^\s/@\"'`<>]{1,64})@"
+            r"(?://)?(?P<host>[A-Za-z0-9][A-Za-z0-9.\-]{0,253}:\d{2,5})/[\w.$\-]{1,64}"
+        ),
+        keywords=("sqlplus", "1521", "oracle", "tns", "rman", "impdp", "expdp", "sqlldr"),
+        gate=r"[A-Za-z][\w$#]{0,29}/[^\s/@]{1,64}@(?://)?[A-Za-z0-9][A-Za-z0-9.\-]{0,253}:\d{2,5}/",
+        hint="Rotate the password; use an Oracle wallet or external authentication (/@alias).",
+        priority=66,
+        check_placeholder=False,
+        confidence=Confidence.MEDIUM,
+        validate=v.uri_is_real,
+        examples=(
+            f"sqlplus etl/{pw('ora1')}@ora.acme.io:1521/DWPDB",
+            f'oracledb.connect("hex/{pw("ora2")}@10.0.4.2:1521/ORCLPDB1")',
+            f"ORACLE_DSN=loader/{letters('ora3', 12)}@//dw-ora.acme.io:1522/DW.acme.io",
+        ),
+        counter_examples=(
+            "sqlplus scott/tiger@localhost:1521/XEPDB1",
+            "sqlplus system/oracle@db:1521/XE",
+            "sqlplus ${ORA_USER}/${ORA_PASSWORD}@db:1521/XE",
+            "sqlplus / as sysdba",
+        ),
+    ),
+)
