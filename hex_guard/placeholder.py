@@ -11,6 +11,7 @@ passphrases are secrets.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -357,25 +358,25 @@ def _forms(word: str) -> set[str]:
     return out
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether `a` becomes `b` by one substitution, insertion or deletion."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
-_EDIT_WORDS = tuple(w for w in _WORDS if len(w) >= 4)
+_EDIT_WORDS = frozenset(w for w in _WORDS if len(w) >= 4)
+# One edit from a stock word, as set lookups: a substitution at i leaves the same string once
+# position i is deleted from both; an insertion or a deletion leaves the other word.
+_SUBSTITUTED = frozenset((i, w[:i] + w[i + 1 :]) for w in _EDIT_WORDS for i in range(len(w)))
+_DELETED = frozenset(w[:i] + w[i + 1 :] for w in _EDIT_WORDS for i in range(len(w)))
 
 
 def _near_stock_word(value: str) -> bool:
     """`p/ss`, `passwrd`, `passw*rd`: a stock word with one character swapped, added or lost."""
     if not 4 <= len(value) <= 16:
         return False
-    lowered = _TRAILING.sub("", value.lower()) or value.lower()
-    return any(_one_edit(lowered, w) for w in _EDIT_WORDS if abs(len(w) - len(lowered)) <= 1)
+    v = _TRAILING.sub("", value.lower()) or value.lower()
+    if v in _DELETED:
+        return True
+    for i in range(len(v)):
+        rest = v[:i] + v[i + 1 :]
+        if (i, rest) in _SUBSTITUTED or rest in _EDIT_WORDS:
+            return True
+    return False
 
 
 def _is_stock_word(value: str) -> bool:
@@ -421,6 +422,7 @@ def _has_marker(lowered: str) -> bool:
     return any(marker in lowered for marker in _LONG_MARKERS)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_placeholder(value: str) -> bool:
     """True when `value` is a template slot, a reference, a mask, a stock word (altered or not)
     or too regular to be a secret."""
