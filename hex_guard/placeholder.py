@@ -305,7 +305,9 @@ _LONG_MARKERS = (
 )
 _SEPARATORS = lazy(r"[\s_\-.+\\$()\[\]{}%^&*#~,;:/=?'\"]")
 _WORD_SPLIT = lazy(r"[A-Z]?[a-z0-9@!|]+|[A-Z0-9@!|]+(?![a-z])")
-_IDENTIFIER_WORDS = lazy(r"^[a-z]+(?:[_\-][a-z]+)+\d{0,3}$")
+_IDENTIFIER_WORDS = lazy(r"^[a-z]+(?:[_\-][a-z]+)+(?:[_\-]?\d{1,6})?$")
+# snake/kebab words some of which carry digits (`ci_api_key_9x3ehash`, `123abc_my_api_key`).
+_ALNUM_IDENTIFIER = lazy(r"^[a-z0-9]+(?:[_\-][a-z0-9]+){2,}$")
 _LOWER_WORD = lazy(r"^(?:[A-Z]?[a-z]+|[A-Z]+)$")
 _CODE_FRAGMENT = lazy(r"^[,()+]|[,(+]$")
 _TRAILING = lazy(r"[\d!?.*#@$%^&_+\-~]+$")
@@ -409,9 +411,12 @@ def _is_named_value(value: str) -> bool:
     or mixes case, or has digits.
     """
     if _IDENTIFIER_WORDS.match(value):
-        words = re.split(r"[_\-]", value.rstrip("0123456789"))
+        words = [w for w in re.split(r"[_\-]", value.rstrip("0123456789_-")) if w]
         roles = {f for w in words for f in _forms(w)} & _ROLE_WORDS
         return bool(roles) or len(words) == 2
+    if _ALNUM_IDENTIFIER.match(value):
+        words = [w for w in re.split(r"[_\-]", value) if w.isalpha()]
+        return len(words) >= 2 and bool({f for w in words for f in _forms(w)} & _ROLE_WORDS)
     if _LOWER_WORD.match(value):
         lowered = value.lower()
         return len(value) <= 12 or any(stock in lowered for stock in _STOCK_INFIXES)

@@ -140,11 +140,54 @@ def _names_the_secret(key: str) -> bool:
     return False
 
 
+_B64_TEXT = lazy(r"^[A-Za-z0-9+/]{16,}={0,2}$")
+
+
+def _decodes_to_text(value: str) -> bool:
+    """`aGVsbG8gd29ybGQ=`: base64 of readable text (a banner, a sentence) is test data."""
+    if not _B64_TEXT.match(value):
+        return False
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    text = decoded.decode("ascii", "replace")
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    return b" " in decoded and printable >= 0.95 * len(text)
+
+
+def _sample_jwt(value: str) -> bool:
+    """An unsigned JWT (`alg: none`), jwt.io's sample, or a header without a real signature."""
+    if not value.startswith("eyJ"):
+        return False
+    import base64
+    import binascii
+
+    segments = value.split(".")
+    if len(segments) != 3 or len(segments[2]) < 16:
+        return True
+    try:
+        head = base64.urlsafe_b64decode(segments[0] + "=" * (-len(segments[0]) % 4))
+        body = base64.urlsafe_b64decode(segments[1] + "=" * (-len(segments[1]) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return b'"none"' in head.replace(b" ", b"") or b"John Doe" in body
+
+
+# Keys published by design (RFC 6749 §2.2 public clients; analytics and publishable keys).
+_PUBLIC_PREFIXES = ("phc_", "pk_live_", "pk_test_")
+
+
 def _looks_random(value: str) -> bool:
     """A token, an API key or a signing secret is a long random string: mixed classes, high
     entropy, not a name made of words. (A password may be a word or a passphrase; a key named
     `token` may not.)"""
-    if _code_like(value):
+    if _code_like(value) or v.counts_up(value) or value.startswith(_PUBLIC_PREFIXES):
+        return False
+    if _decodes_to_text(value) or _sample_jwt(value):
         return False
     classes = sum(
         (

@@ -158,7 +158,7 @@ _SIBLING_USER = lazy(
 
 def user_beside(data: bytes, m: re.Match[bytes], secret: str) -> bool:
     """Whether a user named within a short window is the source of the secret."""
-    near = data[max(0, m.start() - 512) : min(len(data), m.end() + 256)]
+    near = data[max(0, m.start() - 2048) : min(len(data), m.end() + 512)]
     return any(
         derived_from_user(u.group(1).decode("utf-8", "replace"), secret)
         for u in _SIBLING_USER.finditer(near)

@@ -31,8 +31,7 @@ def options_from(flags: dict[str, Any], *, hook: bool, quiet: bool) -> VerifyOpt
     missing = missing_drivers()
     if missing:
         raise HexGuardError(
-            f"--verify needs the verification drivers ({', '.join(missing)} missing): "
-            f"{EXTRA_HINT}"
+            f"--verify needs the verification drivers ({', '.join(missing)} missing): {EXTRA_HINT}"
         )
     if hook and not quiet:
         sys.stderr.write("hex-guard: --verify in a hook: this run waits on the network\n")

@@ -28,7 +28,6 @@ class Verification:
     # Where the credential was sent ("host:port" or a base URL); None when it was not sent.
     endpoint: str | None = None
 
-
     def fields(self) -> dict[str, str]:
         """Report fields (snake_case; SARIF camel-cases them): status, reason, where it went."""
         out = {"verification": self.status.value, "verification_reason": self.reason}
