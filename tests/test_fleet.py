@@ -482,7 +482,9 @@ def test_an_old_blob_committed_under_a_new_path_is_scanned_for_that_path(
 ) -> None:
     """A path-scoped rule (.env files) may apply to a blob scanned before under another name."""
     repo = new_repo(tmp_path / "src" / "app")
-    commit(repo, "notes", {"notes.txt": f"DB_PASSWORD={PASSWORD}\n"})
+    # A bare token under a name that is not a secret's: only the .env rule reports it (a
+    # secret-named key would be a keyed finding in any file).
+    commit(repo, "notes", {"notes.txt": "WAREHOUSE_WEBHOOK=Xk9mQ2vL7pR4tZ8wB3nC6yD1\n"})
     listing = write(tmp_path / "repos.txt", f"{repo}\n")
     fleet = Fleet(listing, [], {})
     out = tmp_path / "out"
