@@ -215,9 +215,14 @@ def test_history_finds_deleted_env_by_path_rule_and_respects_range(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     commit(repo, "init", {"README.md": "x\n"})
-    leak = commit(repo, "env", {".env": "DB_PASSWORD=Tr0ub4dor-9xQ\n"})
+    leak = commit(repo, "env", {".env": "WAREHOUSE_WEBHOOK=Xk9mQ2vL7pR4tZ8wB3nC6yD1\n"})
     # The same blob later lives only under a template name: the .env path still counts.
-    commit(repo, "rename", {".env.example": "DB_PASSWORD=Tr0ub4dor-9xQ\n"}, remove=(".env",))
+    commit(
+        repo,
+        "rename",
+        {".env.example": "WAREHOUSE_WEBHOOK=Xk9mQ2vL7pR4tZ8wB3nC6yD1\n"},
+        remove=(".env",),
+    )
     code, doc, _ = run_json(repo, monkeypatch, capsys, "history")
     assert [(f["rule_id"], f["path"], f["commit"]) for f in doc["findings"]] == [
         ("dotenv-secret", ".env", leak)
