@@ -125,12 +125,29 @@ def scan_fragment(
             kept = hygiene.annotate(view.fragment, kept)
             stats.suppressed += suppressed
             out.extend(view.remap(f) for f in kept)
+    out = _one_per_place(out)
     data = hygiene.data_findings(fragment, pipeline.data)
     if data:
         kept, suppressed = pipeline.allowlist.filter(data, fs_path, fragment, stats.used)
         stats.suppressed += suppressed
         out.extend(kept)
     return out
+
+
+def _one_per_place(findings: list[Finding]) -> list[Finding]:
+    """One finding per place in the file. Two views of one file can each judge the same
+    value (a Kubernetes Secret's base64 `DB_PASSWORD:` is a keyed literal in the raw text and
+    a decoded secret in the data view): keep the most severe, the first of equals."""
+    best: dict[tuple[int, int], int] = {}
+    for index, finding in enumerate(findings):
+        place = (finding.line, finding.column)
+        held = best.get(place)
+        if held is None or finding.severity > findings[held].severity:
+            best[place] = index
+    if len(best) == len(findings):
+        return findings
+    keep = set(best.values())
+    return [f for i, f in enumerate(findings) if i in keep]
 
 
 # --- the Source protocol --------------------------------------------------------------------------
