@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,13 @@ settings.register_profile("ci", derandomize=True, max_examples=150, deadline=Non
 settings.load_profile("ci")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# A runner started in the background by a shell without job control (`cmd &`, a CI agent) has
+# SIGINT ignored, and an ignored signal stays ignored across exec: every hex-guard the Ctrl-C
+# tests start would then shrug off the SIGINT they send. Give the suite, and through it each
+# child, the disposition of a terminal's foreground job.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
