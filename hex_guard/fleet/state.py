@@ -10,6 +10,7 @@ a blob marked scanned whose findings were not recorded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -35,7 +36,10 @@ def write_atomic(path: str, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        # A Ctrl-C can land after the rename: then there is no temporary left to remove, and
+        # a FileNotFoundError here would mask the interrupt as an internal error.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 

@@ -1,0 +1,39 @@
+"""The fleet's atomic writes under an interrupt that lands between the rename and the clean-up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hex_guard.fleet import state
+
+
+def test_interrupt_after_the_rename_stays_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = os.replace
+
+    def replace_then_interrupt(src: str, dst: str) -> None:
+        real_replace(src, dst)
+        raise KeyboardInterrupt  # Ctrl-C right after the rename
+
+    monkeypatch.setattr(state.os, "replace", replace_then_interrupt)
+    target = tmp_path / "repo.json"
+    with pytest.raises(KeyboardInterrupt):
+        state.write_atomic(str(target), "{}")
+    assert target.read_text() == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == ["repo.json"]
+
+
+def test_interrupt_before_the_rename_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupt(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(state.os, "replace", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        state.write_atomic(str(tmp_path / "repo.json"), "{}")
+    assert list(tmp_path.iterdir()) == []
