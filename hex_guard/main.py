@@ -7,10 +7,12 @@ commit, so `hex-guard scan` loads only what a scan needs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -121,6 +123,7 @@ def git_root(cwd: str) -> str:
     return git.require_root(cwd)
 
 
+Decorator = Callable[[Any], Any]
 FORMAT_NAMES = FORMATS  # declared once, in hex_guard.report.REGISTRY
 _OUTPUT_FORMATS = click.option(
     "--output-format",
@@ -206,77 +209,111 @@ def _verify_flags(command: Any) -> Any:
     return command
 
 
+@dataclass(frozen=True)
+class ReportFlags:
+    """The options every scanning command shares: what to report, where, and from which config."""
+
+    fmt: str
+    output: str | None
+    show_secrets: bool
+    output_formats: tuple[str, ...]
+    config_path: str | None
+    baseline_path: str | None
+    data: bool
+    quiet: bool
+    color_mode: str
+
+
+def _report_flags(quiet_help: str, between: Sequence[Decorator] = ()) -> Decorator:
+    """Add the shared options, with the command's own `between` them in --help's order, and hand
+    the command one `flags: ReportFlags` for them (scan and history declared them twice)."""
+    head = (
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMAT_NAMES),
+            default="text",
+            show_default=True,
+            help="Report format (written to stdout or --output).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Write the report to FILE instead of stdout.",
+        ),
+        click.option(
+            "--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise)."
+        ),
+        _OUTPUT_FORMATS,
+        _CONFIG,
+        click.option(
+            "--baseline",
+            "baseline_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Report only findings not recorded in this baseline file.",
+        ),
+    )
+    tail = (_DATA, click.option("--quiet", "-q", is_flag=True, help=quiet_help), _COLOR)
+    names = [f.name for f in fields(ReportFlags)]
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def packed(**kwargs: Any) -> int:
+            flags = ReportFlags(**{name: kwargs.pop(name) for name in names})
+            return command(flags=flags, **kwargs)
+
+        wrapped: Any = _verify_flags(packed)
+        for option in reversed((*head, *between, *tail)):
+            wrapped = option(wrapped)
+        return cast(Callable[..., int], wrapped)
+
+    return decorate
+
+
 @cli.command(epilog=cli_help.SCAN)
 @_PATHS
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMAT_NAMES),
-    default="text",
-    show_default=True,
-    help="Report format (written to stdout or --output).",
+@_report_flags(
+    quiet_help="No summary on stderr.",
+    between=(
+        click.option(
+            "--max-file-size",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Skip (and report) files larger than this many bytes [default: 10 MiB].",
+        ),
+        _JOBS,
+        click.option(
+            "--staged", is_flag=True, help="Scan the staged content of changed files (git index)."
+        ),
+        click.option(
+            "--diff",
+            "diff_range",
+            metavar="RANGE",
+            default=None,
+            help="Scan the lines added by the commits in BASE..HEAD or BASE...HEAD.",
+        ),
+        click.option(
+            "--pre-push",
+            is_flag=True,
+            help="Scan the commits being pushed (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF).",
+        ),
+        click.option(
+            "--report-unused", is_flag=True, help="List allowlist entries that matched nothing."
+        ),
+    ),
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write the report to FILE instead of stdout.",
-)
-@click.option("--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise).")
-@_OUTPUT_FORMATS
-@_CONFIG
-@click.option(
-    "--baseline",
-    "baseline_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Report only findings not recorded in this baseline file.",
-)
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Skip (and report) files larger than this many bytes [default: 10 MiB].",
-)
-@_JOBS
-@click.option(
-    "--staged", is_flag=True, help="Scan the staged content of changed files (git index)."
-)
-@click.option(
-    "--diff",
-    "diff_range",
-    metavar="RANGE",
-    default=None,
-    help="Scan the lines added by the commits in BASE..HEAD or BASE...HEAD.",
-)
-@click.option(
-    "--pre-push",
-    is_flag=True,
-    help="Scan the commits being pushed (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF).",
-)
-@click.option("--report-unused", is_flag=True, help="List allowlist entries that matched nothing.")
-@_DATA
-@click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
-@_COLOR
-@_verify_flags
 def scan(
     paths: tuple[str, ...],
-    fmt: str,
-    output: str | None,
-    show_secrets: bool,
-    config_path: str | None,
-    baseline_path: str | None,
+    flags: ReportFlags,
     max_file_size: int | None,
     jobs: int | None,
     staged: bool,
     diff_range: str | None,
     pre_push: bool,
     report_unused: bool,
-    data: bool,
-    quiet: bool,
-    output_formats: tuple[str, ...],
-    color_mode: str,
     **verify_flags: Any,
 ) -> int:
     """Scan files and directories (default: the current directory), or git content.
@@ -289,16 +326,13 @@ def scan(
     if modes > 1 or (modes and paths):
         raise click.UsageError("--staged, --diff, --pre-push and PATH exclude each other")
     targets = paths or (".",)
-    check = _verify_request(verify_flags, hook=staged or pre_push, quiet=quiet)
-    configs = _configs(config_path, max_file_size, data, keep_context=check is not None)
+    check = _verify_request(verify_flags, hook=staged or pre_push, quiet=flags.quiet)
+    configs = _configs(flags.config_path, max_file_size, flags.data, keep_context=check is not None)
     source = _git_source(staged, diff_range) if modes else _paths(targets)
-    result = _run(source, configs, jobs, baseline_path)
+    result = _run(source, configs, jobs, flags.baseline_path)
     if check is not None:
-        result = _verified(result, check, verify_flags, quiet)
-    outputs = _outputs(output_formats, fmt, output)
-    return _report(
-        result, configs.primary, outputs, show_secrets, quiet, report_unused, color_mode
-    )
+        result = _verified(result, check, verify_flags, flags.quiet)
+    return _report(result, configs.primary, flags, report_unused)
 
 
 def _verify_request(flags: dict[str, Any], *, hook: bool, quiet: bool) -> VerifyOptions | None:
@@ -344,20 +378,13 @@ def _outputs(specs: Sequence[str], fmt: str, output: str | None) -> list[tuple[s
     return pairs
 
 
-def _report(
-    result: ScanResult,
-    config: Config,
-    outputs: Sequence[tuple[str, str | None]],
-    show_secrets: bool,
-    quiet: bool,
-    report_unused: bool,
-    color_mode: str = "auto",
-) -> int:
+def _report(result: ScanResult, config: Config, flags: ReportFlags, report_unused: bool) -> int:
     from hex_guard import output
     from hex_guard.report import ReportOptions, renderer
     from hex_guard.report import text as text_report
 
     reports = []
+    outputs = _outputs(flags.output_formats, flags.fmt, flags.output)
     read = [*result.stats.scanned, *(s.display_path for s in result.stats.skipped)]
     for fmt, path in outputs:
         victim = output.clobbered(path, read) if path is not None else None
@@ -366,11 +393,11 @@ def _report(
                 f"refusing to write the report over {victim}: this scan reads it "
                 "(choose another --output path)"
             )
-        color = fmt == "text" and _use_color(path, color_mode)
-        options = ReportOptions(show_secrets=show_secrets, color=color)
+        color = fmt == "text" and _use_color(path, flags.color_mode)
+        options = ReportOptions(show_secrets=flags.show_secrets, color=color)
         reports.append((renderer(fmt)(result, options), path))
     output.write_reports(reports)
-    if not quiet:
+    if not flags.quiet:
         say(text_report.summary(result, config))
     if report_unused:
         say(text_report.unused(result, config))
@@ -380,49 +407,12 @@ def _report(
 @cli.command(epilog=cli_help.HISTORY)
 @click.argument("rev_range", required=False, metavar="[REV-RANGE]")
 @click.option("--all", "all_refs", is_flag=True, help="Every ref: branches, tags, stash (default).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMAT_NAMES),
-    default="text",
-    show_default=True,
-    help="Report format (written to stdout or --output).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write the report to FILE instead of stdout.",
-)
-@click.option("--show-secrets", is_flag=True, help="Print secrets in full (redacted otherwise).")
-@_OUTPUT_FORMATS
-@_CONFIG
-@click.option(
-    "--baseline",
-    "baseline_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Report only findings not recorded in this baseline file.",
-)
-@_JOBS
-@_DATA
-@click.option("--quiet", "-q", is_flag=True, help="No summary or progress on stderr.")
-@_COLOR
-@_verify_flags
+@_report_flags(quiet_help="No summary or progress on stderr.", between=(_JOBS,))
 def history(
     rev_range: str | None,
     all_refs: bool,
-    fmt: str,
-    output: str | None,
-    show_secrets: bool,
-    config_path: str | None,
-    baseline_path: str | None,
+    flags: ReportFlags,
     jobs: int | None,
-    data: bool,
-    quiet: bool,
-    output_formats: tuple[str, ...],
-    color_mode: str,
     **verify_flags: Any,
 ) -> int:
     """Scan every blob ever committed, once each; one finding per secret with its first commit.
@@ -437,17 +427,16 @@ def history(
     if rev_range and all_refs:
         raise click.UsageError("give --all or a REV-RANGE, not both")
     cwd = os.getcwd()
-    check = _verify_request(verify_flags, hook=False, quiet=quiet)
-    configs = _configs(config_path, None, data, keep_context=check is not None)
+    check = _verify_request(verify_flags, hook=False, quiet=flags.quiet)
+    configs = _configs(flags.config_path, None, flags.data, keep_context=check is not None)
     args = gitscan.range_args(rev_range, git.history_root(cwd)) if rev_range else ["--all"]
-    progress = not quiet and sys.stderr is not None and sys.stderr.isatty()
-    if not quiet:
+    progress = not flags.quiet and sys.stderr is not None and sys.stderr.isatty()
+    if not flags.quiet:
         _warn_if_slow_history(args, cwd)
-    result = _run(History(args, cwd), configs, jobs, baseline_path, progress)
+    result = _run(History(args, cwd), configs, jobs, flags.baseline_path, progress)
     if check is not None:
-        result = _verified(result, check, verify_flags, quiet)
-    outputs = _outputs(output_formats, fmt, output)
-    return _report(result, configs.primary, outputs, show_secrets, quiet, False, color_mode)
+        result = _verified(result, check, verify_flags, flags.quiet)
+    return _report(result, configs.primary, flags, False)
 
 
 @cli.command()
