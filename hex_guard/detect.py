@@ -47,11 +47,11 @@ class Engine:
         `context=True` (`--verify`) keeps the lines around each match on its finding."""
         self.rules = tuple(rules)
         self.context = context
-        # Path-scoped rules (.env, profiles.yml) stay out of the prefilter: their keywords
-        # (`pass`) are everywhere in code, and the files they apply to are rare and small.
-        self._gated = [i for i, r in enumerate(self.rules) if r.keywords and not r.paths]
-        self._scoped = [i for i, r in enumerate(self.rules) if r.paths]
-        self._ungated = [i for i, r in enumerate(self.rules) if not r.keywords and not r.paths]
+        # Scoped rules (.env, profiles.yml, decoded Kubernetes data) stay out of the prefilter:
+        # their keywords (`pass`) are everywhere in code, and what they apply to is rare and small.
+        self._gated = [i for i, r in enumerate(self.rules) if r.keywords and not r.scoped]
+        self._scoped = [i for i, r in enumerate(self.rules) if r.scoped]
+        self._ungated = [i for i, r in enumerate(self.rules) if not r.keywords and not r.scoped]
         specs = [
             prefilter.Gate(
                 self.rules[i].keywords,
@@ -83,9 +83,8 @@ class Engine:
         twice."""
         data = fragment.data
         hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
-        rule_path = decoders.scope_path(fragment)
         for i in self._scoped:
-            if self.rules[i].applies_to(rule_path):
+            if self.rules[i].applies_to(fragment.repo_path, fragment.decoded):
                 hits_by_rule[i] = []
         gated = self._gated
         rule_gates = len(gated)

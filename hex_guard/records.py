@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from hex_guard.rules import Severity
-
 if TYPE_CHECKING:
+    # Only a type here: at run time the rule table imports the decoders, which import records.
+    from hex_guard.rules import Severity
     from hex_guard.verify.records import Verification
 
 

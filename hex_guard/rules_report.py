@@ -10,15 +10,20 @@ from hex_guard.detect import Engine, Fragment
 from hex_guard.rules import Rule
 
 
+def _fragment(rule: Rule, text: str) -> Fragment:
+    """`text` as the rule meets it: at its example path, decoded by its decoder if it has one."""
+    path = rule.example_path
+    return Fragment(path, path, text.encode(), decoded=rule.decoded_by)
+
+
 def _findings(engine: Engine, rule: Rule, text: str) -> list[str]:
-    fragment = Fragment(rule.example_path, rule.example_path, text.encode())
-    return [f.rule_id for f in engine.scan(fragment)]
+    return [f.rule_id for f in engine.scan(_fragment(rule, text))]
 
 
 def _example(rule: Rule, engine: Engine) -> str:
     """The rule's first example with its secret redacted, exactly as a report would show it."""
     text = rule.examples[0] if rule.examples else ""
-    for finding in engine.scan(Fragment(rule.example_path, rule.example_path, text.encode())):
+    for finding in engine.scan(_fragment(rule, text)):
         text = text.replace(finding.secret, finding.shown_secret(False))
     return text.splitlines()[0] if text else ""
 
@@ -27,7 +32,7 @@ def check_rules(rules: Sequence[Rule]) -> list[str]:
     """One message per example the rule misses and per counter-example it reports."""
     failures = []
     for rule in rules:
-        if not rule.applies_to(rule.example_path):
+        if not rule.applies_to(rule.example_path, rule.decoded_by):
             # A custom rule's path globs name no example file: check the regex logic alone.
             rule = dataclasses.replace(rule, paths=None)
         engine = Engine((rule,))
@@ -48,6 +53,7 @@ def render_rules(rules: Sequence[Rule], fmt: str) -> str:
             "severity": str(rule.severity),
             "description": rule.description,
             "paths": rule.paths,
+            "decoded_by": rule.decoded_by,
             "custom": rule.user_defined,
             "example": _example(rule, engine),
         }

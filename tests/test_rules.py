@@ -11,12 +11,15 @@ from hex_guard.rules.keyed import KEYED_RULES
 from tests.contexts import CONTEXTS, JSON_ESCAPED, escaped
 
 ENGINES = {"hyperscan": Engine(), "python": Engine(allow_hyperscan=False)}
-PATH_SCOPED = {rule.id for rule in RULES if rule.paths}
+# Rules for some paths or some decoder's output only: not embedded in other files' contexts.
+SCOPED = {rule.id for rule in RULES if rule.scoped}
 KEYED = {rule.id for rule in KEYED_RULES}
 
 
-def scan(text: str, path: str = "example.txt", engine: str = "python") -> list[Finding]:
-    return ENGINES[engine].scan(Fragment(path, path, text.encode()))
+def scan(
+    text: str, path: str = "example.txt", engine: str = "python", decoded: str | None = None
+) -> list[Finding]:
+    return ENGINES[engine].scan(Fragment(path, path, text.encode(), decoded=decoded))
 
 
 def _cases(kind: str) -> list[tuple[Rule, int, str]]:
@@ -47,7 +50,7 @@ def test_rule_ids_are_unique_and_kebab_case() -> None:
 @pytest.mark.parametrize("case", _cases("tp"), ids=_id)
 def test_true_positive_is_found_by_its_rule(case: tuple[Rule, int, str], engine: str) -> None:
     rule, _, text = case
-    findings = scan(text, rule.example_path, engine)
+    findings = scan(text, rule.example_path, engine, rule.decoded_by)
     assert [f.rule_id for f in findings] == [rule.id]
     secret = findings[0].secret
     assert secret and secret in text
@@ -57,11 +60,37 @@ def test_true_positive_is_found_by_its_rule(case: tuple[Rule, int, str], engine:
 @pytest.mark.parametrize("case", _cases("fp"), ids=_id)
 def test_false_positive_is_not_reported(case: tuple[Rule, int, str], engine: str) -> None:
     rule, _, text = case
-    assert scan(text, rule.example_path, engine) == []
+    assert scan(text, rule.example_path, engine, rule.decoded_by) == []
+
+
+def test_every_decoded_by_names_a_registered_decoder() -> None:
+    from hex_guard import decoders
+
+    named = {rule.decoded_by for rule in RULES} - {None}
+    assert named and named <= decoders.BY_NAME.keys()
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize(
+    "path", ["deploy/secret.yaml", ".env", "deploy/secret.yaml#kubernetes-secret-data"]
+)
+def test_a_decoder_scoped_rule_never_runs_on_raw_or_other_decoders_data(
+    path: str, engine: str
+) -> None:
+    """Applicability comes from Fragment.decoded, so no path (not even one ending in the suffix
+    that once marked decoded data) makes raw text, or another decoder's output, look decoded."""
+    from hex_guard.decoders.encoded import CREDENTIALS
+
+    rule = RULES_BY_ID["kubernetes-secret"]
+    assert rule.decoded_by is not None
+    text = rule.examples[0]
+    assert "kubernetes-secret" in [f.rule_id for f in scan(text, path, engine, rule.decoded_by)]
+    for decoded in (None, CREDENTIALS):
+        assert "kubernetes-secret" not in [f.rule_id for f in scan(text, path, engine, decoded)]
 
 
 def _contexts_for(rule: Rule) -> list[str]:
-    return [] if rule.id in PATH_SCOPED else sorted(CONTEXTS)
+    return [] if rule.id in SCOPED else sorted(CONTEXTS)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ from hex_guard.decoders import encoded
 from hex_guard.decoders.view import View, identity
 from hex_guard.prefilter import Gate
 from hex_guard.records import Finding, Fragment
-from hex_guard.rules import K8S_DATA
 
 if TYPE_CHECKING:
     from hex_guard.detect import Engine
@@ -44,8 +43,6 @@ class Decoder:
     suffixes: tuple[str, ...] = ()
     # Expanders: a cheap "maybe" that rides the engine's prefilter; the decoder confirms.
     gate: Gate | None = None
-    # Expanders: appended to the path that path-scoped rules see for the decoded data.
-    scope_suffix: str = ""
 
 
 # Path decoders' modules (and the JSON parser) load with the first file they apply to: most runs,
@@ -69,10 +66,8 @@ DECODERS: tuple[Decoder, ...] = (
         encoded.KUBERNETES,
         Role.EXPANDER,
         encoded.kubernetes,
+        # The kubernetes-secret rule runs on this decoder's data only (Rule.decoded_by).
         gate=Gate(("secret",), r"kind:[ \t]*[\"']?secret", single=True),
-        # The kubernetes-secret rule is scoped to this suffix: it judges a decoded value by its
-        # key, which only makes sense for data this decoder produced.
-        scope_suffix=K8S_DATA,
     ),
     Decoder(
         encoded.CREDENTIALS,
@@ -93,13 +88,6 @@ def _by_path(fragment: Fragment, role: Role) -> Decoder | None:
         if decoder.role is role and path.endswith(decoder.suffixes):
             return decoder
     return None
-
-
-def scope_path(fragment: Fragment) -> str:
-    """The path path-scoped rules see for `fragment`."""
-    if fragment.decoded is None:
-        return fragment.repo_path
-    return fragment.repo_path + BY_NAME[fragment.decoded].scope_suffix
 
 
 def expanded(fragment: Fragment, fired: Sequence[Decoder]) -> list[View]:

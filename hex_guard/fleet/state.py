@@ -61,6 +61,7 @@ def config_key(config: Config, show_secrets: bool) -> str:
             r.pattern,
             r.keywords,
             r.paths,
+            r.decoded_by,
             r.multiline,
             r.gate,
             r.min_entropy,

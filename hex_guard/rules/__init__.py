@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hex_guard.rules.keyed import KEYED_RULES
 from hex_guard.rules.model import Confidence, Rule, Severity, Validator
-from hex_guard.rules.table import DOTENV_PATHS, K8S_DATA, TABLE
+from hex_guard.rules.table import DOTENV_PATHS, TABLE
 from hex_guard.rules.tokens import TOKEN_RULES
 
 RULES: tuple[Rule, ...] = TABLE + TOKEN_RULES + KEYED_RULES
@@ -13,7 +13,6 @@ RULES_BY_ID = {rule.id: rule for rule in RULES}
 
 __all__ = [
     "DOTENV_PATHS",
-    "K8S_DATA",
     "RULES",
     "RULES_BY_ID",
     "Confidence",

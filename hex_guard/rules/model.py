@@ -48,6 +48,10 @@ class Rule:
     hint: str = "Rotate the credential, then load it from the environment or a secrets manager."
     # Only files whose repo-relative POSIX path matches run this rule (None: every file).
     paths: str | None = None
+    # Only data this decoder (a name in hex_guard.decoders) decoded from a file runs this rule
+    # (None: raw and decoded data alike): a rule that judges a decoded value by its key means
+    # nothing on a file's raw text.
+    decoded_by: str | None = None
     # The rule may span lines, so it runs over the whole fragment instead of the keyword's line.
     multiline: bool = False
     # Optional Hyperscan regex, tighter than the keywords, that every match contains.
@@ -87,5 +91,13 @@ class Rule:
                 return severity
         return self.severity
 
-    def applies_to(self, path: str) -> bool:
+    @property
+    def scoped(self) -> bool:
+        """Runs on some fragments only (by path or by decoder), chosen before any prefilter."""
+        return self.paths is not None or self.decoded_by is not None
+
+    def applies_to(self, path: str, decoded: str | None = None) -> bool:
+        """Whether the rule runs on a fragment at `path` decoded by `decoded` (None: raw)."""
+        if self.decoded_by is not None and self.decoded_by != decoded:
+            return False
         return self.path_regex is None or self.path_regex.search(path) is not None

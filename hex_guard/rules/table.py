@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from hex_guard.decoders.encoded import KUBERNETES
 from hex_guard.lazyre import lazy
 from hex_guard.placeholder import shannon_entropy
 from hex_guard.rules import validators as v
@@ -72,9 +73,6 @@ _KEY_VALUE_LINE = (
     r"(?:[ \t]+[^\s\"'#][^\s\"']{0,2047}){0,64}))"
     r"(?(q)(?P=q))[ \t]*(?:#[^\n]*)?\r?$"
 )
-
-# Decoded Kubernetes Secret data is scanned under this path suffix (see hex_guard.decoders).
-K8S_DATA = "#kubernetes-secret-data"
 
 # Template names are not flagged by name; their content is still scanned by every other rule.
 _DOTENV_TEMPLATE = r"(?:example|sample|template|tmpl|tpl|dist|defaults?|schema|skel|stub)"
@@ -539,8 +537,8 @@ TABLE: tuple[Rule, ...] = (
         pattern=_KEY_VALUE_LINE,
         hint="Base64 is not encryption: rotate the value and keep Secrets out of git "
         "(sealed-secrets, external-secrets or SOPS).",
-        paths=re.escape(K8S_DATA) + "$",
-        example_path="deploy/secret.yaml" + K8S_DATA,
+        decoded_by=KUBERNETES,
+        example_path="deploy/secret.yaml",
         multiline=True,
         priority=31,
         validate=_dotenv_secret,
