@@ -578,7 +578,9 @@ KEYED_RULES: tuple[Rule, ...] = (
             r"(?://)?(?P<host>[A-Za-z0-9][A-Za-z0-9.\-]{0,253}:\d{2,5})/[\w.$\-]{1,64}"
         ),
         keywords=("sqlplus", "1521", "oracle", "tns", "rman", "impdp", "expdp", "sqlldr"),
-        gate=r"[A-Za-z][\w$#]{0,29}/[^\s/@]{1,64}@(?://)?[A-Za-z0-9][A-Za-z0-9.\-]{0,253}:\d{2,5}/",
+        # From the `@` on: a gate that starts at a class instead of a literal makes Hyperscan
+        # run an automaton over every byte (it was 90% of a tree scan's prefilter time).
+        gate=r"@(?://)?[A-Za-z0-9][A-Za-z0-9.\-]{0,253}:\d{2,5}/",
         hint="Rotate the password; use an Oracle wallet or external authentication (/@alias).",
         priority=66,
         check_placeholder=False,
