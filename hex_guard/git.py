@@ -302,17 +302,49 @@ def log_raw(rev_args: Sequence[str], cwd: str) -> contextlib.AbstractContextMana
     )
 
 
-Blob = tuple[str, int, "bytes | None"]
+class BlobContent:
+    """One blob's content as `git cat-file --batch` writes it, read in pieces: a blob is never
+    held whole, however large `--max-file-size` allows (issue 10 item 16).
+
+    Valid until the reader moves to the next blob, which first drains what was left unread.
+    """
+
+    def __init__(self, out: IO[bytes], size: int) -> None:
+        self._out = out
+        self.size = size
+        self._left = size
+
+    def read(self, n: int) -> bytes:
+        """Up to `n` bytes; fewer only at the blob's end. cat-file ending early is a GitError,
+        never a short blob scanned as if whole."""
+        n = min(n, self._left)
+        data = self._out.read(n) if n > 0 else b""
+        if len(data) < n:
+            raise GitError("git cat-file ended in the middle of an object")
+        self._left -= n
+        return data
+
+    def read_all(self) -> bytes:
+        return self.read(self._left)
+
+    def drain(self) -> None:
+        while self._left:
+            self.read(1 << 20)
+        if self._out.read(1) != b"\n":
+            raise GitError("git cat-file ended in the middle of an object")
+
+
+Blob = tuple[str, int, "BlobContent | None"]
 
 
 @contextmanager
-def read_blobs(shas: Sequence[str], cwd: str, max_size: int) -> Iterator[Iterator[Blob]]:
+def stream_blobs(shas: Sequence[str], cwd: str, max_size: int) -> Iterator[Iterator[Blob]]:
     """(id, size, content) for each blob, in order, through one `git cat-file --batch`.
 
-    Use it as `with read_blobs(...) as blobs:`. Content is None for a blob over `max_size`
-    (read and dropped, never held whole). A writer thread feeds the ids so neither pipe can
-    fill up and deadlock. Leaving the block reaps cat-file and checks its exit status, however
-    much was read: a missing object or a failing cat-file raises GitError.
+    Use it as `with stream_blobs(...) as blobs:`. Content is a `BlobContent` to read in pieces,
+    None for a blob over `max_size` (drained, never held). A writer thread feeds the ids so
+    neither pipe can fill up and deadlock. Leaving the block reaps cat-file and checks its exit
+    status, however much was read: a missing object or a failing cat-file raises GitError.
     """
     import threading
 
@@ -342,6 +374,16 @@ def read_blobs(shas: Sequence[str], cwd: str, max_size: int) -> Iterator[Iterato
             writer.join()
 
 
+@contextmanager
+def read_blobs(
+    shas: Sequence[str], cwd: str, max_size: int
+) -> Iterator[Iterator[tuple[str, int, bytes | None]]]:
+    """`stream_blobs` with each blob's content read whole (at most `max_size` bytes), for
+    callers that search a blob as one string."""
+    with stream_blobs(shas, cwd, max_size) as blobs:
+        yield ((sha, size, None if c is None else c.read_all()) for sha, size, c in blobs)
+
+
 def _blobs(proc: subprocess.Popen[bytes], count: int, max_size: int) -> Iterator[Blob]:
     out = proc.stdout
     assert out is not None
@@ -355,19 +397,14 @@ def _blobs(proc: subprocess.Popen[bytes], count: int, max_size: int) -> Iterator
         if len(header) < 3 or header[1] == b"missing":
             raise GitError(f"git cat-file: object {header[0].decode()} is missing")
         size = int(header[2])
+        content = BlobContent(out, size)
         if size > max_size:
-            remaining = size + 1
-            while remaining:
-                chunk = out.read(min(remaining, 1 << 20))
-                if not chunk:
-                    raise GitError("git cat-file ended in the middle of an object")
-                remaining -= len(chunk)
+            content.drain()
             yield header[0].decode(), size, None
             continue
-        data = out.read(size)
-        if len(data) < size or out.read(1) != b"\n":
-            raise GitError("git cat-file ended in the middle of an object")
-        yield header[0].decode(), size, data
+        yield header[0].decode(), size, content
+        # The consumer moved on: whatever it left unread goes, so the next header is next.
+        content.drain()
 
 
 # --- mirrors for fleet scans ---------------------------------------------------------------------

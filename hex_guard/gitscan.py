@@ -28,7 +28,7 @@ from hex_guard.records import (
     Unit,
 )
 from hex_guard.scan import Pipeline, Scope, Stats, scan_fragment
-from hex_guard.sources import BINARY_SNIFF, fragment_from_bytes
+from hex_guard.sources import BINARY_SNIFF, fragment_from_bytes, read_parts
 
 _ZERO = "0" * 40
 _SHALLOW_HINT = (
@@ -78,17 +78,17 @@ class StagedIndex:
 
     def read(self, batch: list[tuple[str, str]], max_size: int) -> Iterator[Unit | Skip]:
         root = self.root
-        with git.read_blobs([sha for _, sha in batch], root, max_size) as blobs:
-            for (path, _), (_, _, data) in zip(batch, blobs):
+        with git.stream_blobs([sha for _, sha in batch], root, max_size) as blobs:
+            for (path, _), (_, _, content) in zip(batch, blobs):
                 display = _display(root, path, self.cwd)
-                if data is None:
+                if content is None:
                     yield Skip(display, SkipReason.TOO_LARGE, max_size)
                     continue
-                loaded = fragment_from_bytes(path, display, data, max_size)
-                if isinstance(loaded, Skip):
-                    yield loaded
-                else:
-                    yield Unit(loaded, os.path.join(root, path))
+                for loaded in read_parts(content.read, path, display, max_size):
+                    if isinstance(loaded, Skip):
+                        yield loaded
+                    else:
+                        yield Unit(loaded, os.path.join(root, path))
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         return _findings(found)
@@ -114,7 +114,7 @@ def _against_tree(
     their values (context only: a group must include one of `findings`)."""
     root, cwd = source.root, source.cwd
 
-    def read(shas: list[str]) -> Iterator[git.Blob]:
+    def read(shas: list[str]) -> Iterator[tuple[str, int, bytes | None]]:
         with git.read_blobs(shas, root, pipeline.max_size) as blobs:
             yield from blobs
 

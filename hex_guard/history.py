@@ -30,7 +30,7 @@ from hex_guard.hygiene.steps import ReuseView
 from hex_guard.records import Finding, Found, GitProvenance, Outcome, Plan, Skip, SkipReason, Unit
 from hex_guard.rules import Rule
 from hex_guard.scan import Pipeline, Scope
-from hex_guard.sources import fragment_from_bytes
+from hex_guard.sources import read_parts
 
 _FILE_MODES = ("100644", "100755")
 _SHALLOW = (
@@ -136,17 +136,17 @@ class History:
         return again
 
     def read(self, batch: list[tuple[str, str]], max_size: int) -> Iterator[Unit | Skip]:
-        with git.read_blobs([sha for sha, _ in batch], self.root, max_size) as blobs:
-            for (sha, path), (_, _, data) in zip(batch, blobs):
+        with git.stream_blobs([sha for sha, _ in batch], self.root, max_size) as blobs:
+            for (sha, path), (_, _, content) in zip(batch, blobs):
                 label = f"{path}@{sha[:12]}"
-                if data is None:
+                if content is None:
                     yield Skip(label, SkipReason.TOO_LARGE, max_size)
                     continue
-                loaded = fragment_from_bytes(path, path, data, max_size)
-                if isinstance(loaded, Skip):
-                    yield dataclasses.replace(loaded, display_path=label)
-                else:
-                    yield Unit(loaded, os.path.join(self.root, path), sha)
+                for loaded in read_parts(content.read, path, path, max_size):
+                    if isinstance(loaded, Skip):
+                        yield dataclasses.replace(loaded, display_path=label)
+                    else:
+                        yield Unit(loaded, os.path.join(self.root, path), sha)
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         findings = _one_per_secret(found, self.blobs, git.head_blobs(self.root))

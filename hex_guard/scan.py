@@ -231,14 +231,27 @@ class _Scanner:
     def __call__(self, batch: Any) -> tuple[list[Found], Stats]:
         stats = Stats()
         found: list[Found] = []
+        held: list[Found] = []  # the last fragment's findings, until we know it was the last
         for item in self.source.read(batch, self.pipeline.max_size):
             if isinstance(item, Skip):
                 stats.skipped.append(item)
                 continue
             pipeline = self.pipeline_for(item.fs_path)
-            for finding in scan_fragment(pipeline, item.fragment, item.fs_path, stats):
-                found.append((item.tag, finding))
+            findings = scan_fragment(pipeline, item.fragment, item.fs_path, stats)
+            if item.fragment.window:
+                held = _outside(held, findings)
+            found.extend(held)
+            held = [(item.tag, finding) for finding in findings]
+        found.extend(held)
         return found, stats
+
+
+def _outside(held: list[Found], later: list[Finding]) -> list[Found]:
+    """The previous window's findings that the next window of the same file does not find
+    again. What sits in the overlap is found twice; a match cut short by the window's end is
+    found whole in the next one, at the same start."""
+    starts = {(f.line, f.column, f.rule_id) for f in later}
+    return [pair for pair in held if (pair[1].line, pair[1].column, pair[1].rule_id) not in starts]
 
 
 def _results(

@@ -11,7 +11,7 @@ import errno
 import itertools
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from hex_guard.errors import GitError, InputError
@@ -101,50 +101,144 @@ def collect(paths: Iterable[str], cwd: str) -> Iterator[Target]:
 
 # UTF-32 first: its little-endian BOM (FF FE 00 00) begins with UTF-16's (FF FE).
 _WIDE_BOMS = (
-    ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
-    ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_WIDE_PREFIXES = tuple(bom for boms, _ in _WIDE_BOMS for bom in boms)
+_BINARY = "binary"
 
 
-def _decode_wide(data: bytes) -> bytes | None:
-    """UTF-32 or UTF-16 text with a BOM, as UTF-8; None when it is neither."""
-    for boms, codec in _WIDE_BOMS:
-        if data.startswith(boms):
-            try:
-                return data.decode(codec).encode("utf-8", "surrogatepass")
-            except UnicodeDecodeError:
-                continue  # FF FE 00 00 may also be UTF-16 starting with U+0000
-    return None
+def _decodes(sample: bytes, codec: str) -> bool:
+    width = 4 if "32" in codec else 2
+    try:
+        sample[: len(sample) // width * width].decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def encoding(head: bytes) -> tuple[str | None, int]:
+    """How to read content that starts with `head`: (codec, length of its BOM). The codec is
+    None for bytes read as they are (UTF-8, even invalid), `_BINARY` for binary content."""
+    if head.startswith(codecs.BOM_UTF8):
+        return None, 3
+    if b"\0" not in head[:BINARY_SNIFF]:
+        return None, 0
+    for bom, codec in _WIDE_BOMS:
+        # FF FE 00 00 may also be UTF-16 starting with U+0000: the sample decides.
+        if head.startswith(bom) and _decodes(head[len(bom) : BINARY_SNIFF], codec):
+            return codec, len(bom)
+    return _BINARY, 0
+
+
+def _decode(codec: str, data: bytes) -> bytes:
+    return data.decode(codec, "replace").encode("utf-8", "surrogatepass")
+
+
+Read = Callable[[int], bytes]
+"""Reads up to n bytes of one file or blob; fewer only at its end."""
+
+# Content above WINDOW bytes is scanned in windows of that size that overlap by OVERLAP bytes
+# (whole lines where there are any): memory stays bounded when --max-file-size is raised (a 1 GB
+# file read whole took 3 GB). The overlap is far longer than any secret a rule matches (a PEM
+# key is ~3 KB), so one straddling a boundary is whole in the next window. Files on disk and
+# git blobs go through the same `read_parts`.
+WINDOW = 8 * 1024 * 1024
+OVERLAP = 64 * 1024
+
+
+def read_parts(
+    read: Read, repo_path: str, display_path: str, max_size: int
+) -> Iterator[Fragment | Skip]:
+    """One file or blob as fragments: the whole of it when it fits in a window, else
+    consecutive windows overlapping by OVERLAP (`Fragment.window` counts them, `first_line`
+    keeps line numbers exact). UTF-16/32 text is decoded window by window. Content found larger
+    than `max_size` (a file that grew while read) ends with a TOO_LARGE skip; binary content
+    is one BINARY skip."""
+    raw = _raw_chunks(read, max_size)
+    head = next(raw, b"")
+    if head is None:
+        yield Skip(display_path, SkipReason.TOO_LARGE, max_size)
+        return
+    codec, bom = encoding(head)
+    if codec == _BINARY:
+        yield Skip(display_path, SkipReason.BINARY)
+        return
+    chunks: Iterator[bytes | None] = itertools.chain((head[bom:],), raw)
+    del head  # one window alive at a time, not two
+    if codec is not None:
+        chunks = _decoded(codec, chunks)
+    buffer, line = b"", 1
+    for window in itertools.count():
+        # The next piece is read only after this window is scanned: memory holds one window.
+        more = next((c for c in chunks if c != b""), b"")
+        if more is None:
+            yield Skip(display_path, SkipReason.TOO_LARGE, max_size)
+            return
+        if not more and window:
+            return
+        tail = max(0, len(buffer) - OVERLAP)
+        cut = buffer.find(b"\n", tail) + 1 or tail
+        line += buffer.count(b"\n", 0, cut)
+        buffer = buffer[cut:] + more
+        del more
+        yield Fragment(repo_path, display_path, buffer, line, window=window)
+
+
+def _raw_chunks(read: Read, max_size: int) -> Iterator[bytes | None]:
+    """Pieces of up to WINDOW bytes; None, and the end, once more than `max_size` is read."""
+    total = 0
+    while True:
+        chunk = read(min(WINDOW, max_size + 1 - total))  # one byte past the limit tells
+        if not chunk:
+            return
+        total += len(chunk)
+        if total > max_size:
+            yield None
+            return
+        yield chunk
+
+
+def _decoded(codec: str, chunks: Iterable[bytes | None]) -> Iterator[bytes | None]:
+    """UTF-16/32 pieces as UTF-8, a character split between two pieces kept whole."""
+    decoder = codecs.getincrementaldecoder(codec)("replace")
+    for chunk in chunks:
+        if chunk is None:
+            yield None
+            return
+        yield decoder.decode(chunk).encode("utf-8", "surrogatepass")
+    yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _HAS_NOFOLLOW = hasattr(os, "O_NOFOLLOW")
 
 
-def _read_all(fd: int, size: int, limit: int) -> bytes:
-    chunks = []
-    remaining = min(size, limit) + 1  # one byte more tells a file that grew past the limit
-    while remaining > 0:
-        chunk = os.read(fd, remaining)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+def _fd_reader(fd: int, size: int) -> Read:
+    """`Read` over an open file of `size` bytes (as fstat saw it). Asking the kernel for the
+    bytes expected, not a whole window, keeps a small file's read to one small buffer."""
+    left = size
 
+    def read(n: int) -> bytes:
+        nonlocal left
+        chunks = []
+        want = min(n, left + 1) if left >= 0 else n  # one byte more tells a file that grew
+        while want > 0:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
 
-# Files above WINDOW bytes are scanned in windows of that size that overlap by OVERLAP bytes
-# (whole lines where there are any): memory stays bounded when --max-file-size is raised (a 1 GB
-# file read whole took 3 GB). The overlap is far longer than any secret a rule matches (a PEM
-# key is ~3 KB), so one straddling a boundary is whole in the next window.
-WINDOW = 8 * 1024 * 1024
-OVERLAP = 64 * 1024
+    return read
 
 
 def load_parts(target: Target, max_size: int) -> Iterator[Fragment | Skip]:
-    """Read one target: one fragment, consecutive overlapping windows of a large text file, or
-    a Skip (a file that vanished after it was listed is MISSING)."""
+    """Read one target (`read_parts`), or a Skip (a file that vanished after it was listed is
+    MISSING)."""
     if not _HAS_NOFOLLOW and os.path.islink(target.fs_path):
         yield Skip(target.display_path, SkipReason.SYMLINK)
         return
@@ -164,58 +258,27 @@ def load_parts(target: Target, max_size: int) -> Iterator[Fragment | Skip]:
             yield Skip(target.display_path, SkipReason.NOT_REGULAR)
         elif st.st_size > max_size:
             yield Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
-        elif st.st_size <= WINDOW:
-            data = _read_all(fd, st.st_size, max_size)
-            yield fragment_from_bytes(target.repo_path, target.display_path, data, max_size)
         else:
-            yield from _windows(fd, target, max_size)
+            read = _fd_reader(fd, st.st_size)
+            yield from read_parts(read, target.repo_path, target.display_path, max_size)
     except OSError as exc:
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
     finally:
         os.close(fd)
 
 
-def _windows(fd: int, target: Target, max_size: int) -> Iterator[Fragment | Skip]:
-    head = _read_all(fd, WINDOW, WINDOW - 1)
-    first = fragment_from_bytes(target.repo_path, target.display_path, head, max_size)
-    if isinstance(first, Skip) or head.startswith(_WIDE_PREFIXES):
-        if isinstance(first, Skip):
-            yield first
-        else:  # UTF-16/32 text: decoded whole (bounded by --max-file-size)
-            rest = _read_all(fd, max_size, max_size - len(head))
-            yield fragment_from_bytes(target.repo_path, target.display_path, head + rest, max_size)
-        return
-    buffer, line, total = first.data, 1, len(head)
-    for window in itertools.count():
-        yield Fragment(target.repo_path, target.display_path, buffer, line, window=window)
-        more = _read_all(fd, WINDOW, WINDOW - 1) if total <= max_size else b""
-        if not more:
-            return
-        total += len(more)
-        if total > max_size:  # it grew while we read it
-            yield Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
-            return
-        tail = max(0, len(buffer) - OVERLAP)
-        cut = buffer.find(b"\n", tail) + 1 or tail
-        line += buffer.count(b"\n", 0, cut)
-        buffer = buffer[cut:] + more
-
-
 def fragment_from_bytes(
     repo_path: str, display_path: str, data: bytes, max_size: int
 ) -> Fragment | Skip:
-    """Classify raw content: text (UTF-8, even invalid), UTF-16 or UTF-32 with a BOM, or
+    """Classify content held whole: text (UTF-8, even invalid), UTF-16 or UTF-32, or
     binary."""
     if len(data) > max_size:
         return Skip(display_path, SkipReason.TOO_LARGE, max_size)
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    elif b"\0" in data[:BINARY_SNIFF]:
-        decoded = _decode_wide(data)
-        if decoded is None:
-            return Skip(display_path, SkipReason.BINARY)
-        data = decoded
-    return Fragment(repo_path, display_path, data)
+    codec, bom = encoding(data)
+    if codec == _BINARY:
+        return Skip(display_path, SkipReason.BINARY)
+    data = data[bom:]
+    return Fragment(repo_path, display_path, data if codec is None else _decode(codec, data))
 
 
 # Below this many files a process pool costs more than it saves (a hook run stays serial).
@@ -245,11 +308,7 @@ class Paths:
                 yield Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
-        # Overlapping windows of a large file report what sits in an overlap twice.
-        unique = {
-            (f.path, f.line, f.column, f.end_line, f.end_column, f.rule_id): f for _, f in found
-        }
-        return Outcome(list(unique.values()))
+        return Outcome([finding for _, finding in found])
 
 
 def _chunks(targets: Sequence[Target], count: int) -> list[list[Target]]:
