@@ -260,6 +260,7 @@ def test_nested_config_applies_whatever_the_batch(
     assert main(["scan", "-q", "--format", "json", "sub/README.md"]) == 1
 
 
+@pytest.mark.slow
 def test_nested_config_through_real_pre_commit(
     repo: Path,
     hook_repo: tuple[Path, str],

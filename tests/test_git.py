@@ -284,6 +284,7 @@ def test_history_skips_binary_blobs_and_counts_them(
     assert code == 0 and doc["stats"]["files_skipped"] == 1 and "1 binary" in err
 
 
+@pytest.mark.slow
 def test_pre_push_through_pre_commit(
     repo: Path,
     tmp_path: Path,
