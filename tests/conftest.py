@@ -6,11 +6,14 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from tests.gitrepo import git, new_repo, write
+
+__all__ = ["REPO_ROOT", "git", "write"]
 
 # Derandomized so CI is reproducible; properties still run many generated cases.
 settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None)
@@ -43,28 +46,9 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("NO_COLOR", "1")
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout
-
-
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
-    git(path, "config", "commit.gpgsign", "false")
-    yield path
-
-
-def write(path: Path, text: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+def repo(tmp_path: Path) -> Path:
+    return new_repo(tmp_path / "repo")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

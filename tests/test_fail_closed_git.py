@@ -6,7 +6,6 @@ real bare remote.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,28 +14,7 @@ from pathlib import Path
 import pytest
 
 from hex_guard.main import main
-from tests.conftest import git, write
-
-TOKEN = "hxtw_" + "0123456789abcdef" * 6
-OTHER = "hxtp_" + "fedcba9876543210" * 6
-
-
-def commit(repo: Path, message: str, files: dict[str, str] | None = None) -> str:
-    for name, text in (files or {}).items():
-        write(repo / name, text)
-        git(repo, "add", "--", name)
-    git(repo, "commit", "-q", "--allow-empty", "--no-verify", "-m", message)
-    return git(repo, "rev-parse", "HEAD").strip()
-
-
-def run_json(
-    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, dict, str]:
-    monkeypatch.chdir(cwd)
-    code = main([*args, "--format", "json"])
-    out, err = capsys.readouterr()
-    return code, (json.loads(out) if out.strip() else {}), err
-
+from tests.gitrepo import OTHER, TOKEN, commit, git, run_json, write
 
 # --- item 1: merge commits --------------------------------------------------------------------
 

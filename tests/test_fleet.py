@@ -17,30 +17,10 @@ import pytest
 
 from hex_guard.fleet import repos as repos_module
 from hex_guard.main import main
-from tests.conftest import REPO_ROOT, git, write
+from tests.conftest import REPO_ROOT
+from tests.gitrepo import OTHER, TOKEN, commit, git, hex_guard_command, new_repo, write
 
-TOKEN = "hxtw_" + "0123456789abcdef" * 6
-OTHER = "hxtp_" + "fedcba9876543210" * 6
 PASSWORD = "Tr0ub4dor-9xQ"
-
-
-def new_repo(path: Path) -> Path:
-    path.mkdir(parents=True)
-    git(path, "init", "-q", "-b", "main")
-    git(path, "config", "commit.gpgsign", "false")
-    return path
-
-
-def commit(
-    repo: Path, message: str, files: dict[str, str] | None = None, remove: tuple[str, ...] = ()
-) -> str:
-    for name, text in (files or {}).items():
-        write(repo / name, text)
-        git(repo, "add", "--", name)
-    for name in remove:
-        git(repo, "rm", "-q", "--", name)
-    git(repo, "commit", "-q", "--allow-empty", "--no-verify", "-m", message)
-    return git(repo, "rev-parse", "HEAD").strip()
 
 
 @dataclass
@@ -386,19 +366,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_resumes(
         lines.append(str(repo))
     listing = write(tmp_path / "repos.txt", "\n".join(lines) + "\n")
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "hex_guard",
-        "fleet",
-        str(listing),
-        "-o",
-        str(out),
-        "--format",
-        "json",
-        "-j",
-        "1",
-    ]
+    command = hex_guard_command("fleet", str(listing), "-o", str(out), "--format", "json", "-j1")
     # A terminal's Ctrl-C signals the whole foreground process group: so does this test.
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=True
@@ -523,17 +491,7 @@ def test_progress_on_a_terminal(tmp_path: Path) -> None:
         repos.append(str(repo))
     listing = write(tmp_path / "repos.txt", "\n".join(repos) + "\n")
     leader, follower = pty.openpty()
-    command = [
-        sys.executable,
-        "-m",
-        "hex_guard",
-        "fleet",
-        str(listing),
-        "-o",
-        str(tmp_path / "out"),
-        "-j",
-        "1",
-    ]
+    command = hex_guard_command("fleet", str(listing), "-o", str(tmp_path / "out"), "-j1")
     proc = subprocess.run(
         command, stdout=subprocess.DEVNULL, stderr=follower, env=_env(), check=False
     )

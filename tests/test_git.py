@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,32 +9,7 @@ from pathlib import Path
 import pytest
 
 from hex_guard.main import main
-from tests.conftest import git, write
-
-TOKEN = "hxtw_" + "0123456789abcdef" * 6
-OTHER = "hxtp_" + "fedcba9876543210" * 6
-
-
-def commit(
-    repo: Path, message: str, files: dict[str, str] | None = None, remove: tuple[str, ...] = ()
-) -> str:
-    for name, text in (files or {}).items():
-        write(repo / name, text)
-        git(repo, "add", "--", name)
-    for name in remove:
-        git(repo, "rm", "-q", "--", name)
-    git(repo, "commit", "-q", "--allow-empty", "--no-verify", "-m", message)
-    return git(repo, "rev-parse", "HEAD").strip()
-
-
-def run_json(
-    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, dict, str]:
-    monkeypatch.chdir(cwd)
-    code = main([*args, "--format", "json"])
-    out, err = capsys.readouterr()
-    return code, (json.loads(out) if out.strip() else {}), err
-
+from tests.gitrepo import OTHER, TOKEN, commit, git, hex_guard_command, run_json, write
 
 # --- staged ---------------------------------------------------------------------------------
 
@@ -69,7 +43,7 @@ def test_staged_in_a_fresh_repo_and_odd_paths(
 def test_plain_hook_honours_git_index_file(repo: Path) -> None:
     commit(repo, "init", {"app.py": "x = 1\n"})
     proc = subprocess.run(
-        [sys.executable, "-m", "hex_guard", "install-hook"],
+        hex_guard_command("install-hook"),
         cwd=repo,
         capture_output=True,
         text=True,

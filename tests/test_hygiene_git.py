@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hex_guard.main import main
-from tests.conftest import git, write
+from tests.gitrepo import commit, git, run_json, write
 
 REUSE = "secret-reused-across-environments"
 PASSWORD = "Tr0ub4dor" + "9x7Lq2vW"
@@ -22,21 +22,11 @@ TOKEN = "hxtw_" + "0123456789abcdef" * 6
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hygiene"
 
 
-def commit(repo: Path, files: dict[str, str], message: str = "c") -> str:
-    for name, text in files.items():
-        write(repo / name, text)
-        git(repo, "add", "--", name)
-    git(repo, "commit", "-q", "--no-verify", "-m", message)
-    return git(repo, "rev-parse", "HEAD").strip()
-
-
 def run(
     cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, list[dict], str]:
-    monkeypatch.chdir(cwd)
-    code = main([*args, "--format", "json"])
-    out, err = capsys.readouterr()
-    return code, (json.loads(out)["findings"] if out.strip() else []), err
+    code, doc, err = run_json(cwd, monkeypatch, capsys, *args)
+    return code, doc.get("findings", []), err
 
 
 def reuses(findings: list[dict]) -> list[dict]:
@@ -90,7 +80,7 @@ SOURCES = {
 def test_each_inference_source_finds_the_reuse(
     source: str, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    commit(repo, SOURCES[source])
+    commit(repo, "c", SOURCES[source])
     code, findings, _ = run(repo, monkeypatch, capsys, "scan")
     found = reuses(findings)
     assert code == 1 and len(found) == 1, findings
@@ -106,7 +96,7 @@ def test_each_inference_source_finds_the_reuse(
 def test_text_report_names_environments_and_the_fix(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    commit(repo, SOURCES["file names"])
+    commit(repo, "c", SOURCES["file names"])
     monkeypatch.chdir(repo)
     assert main(["scan"]) == 1
     out = capsys.readouterr().out
@@ -121,6 +111,7 @@ def test_different_values_or_unknown_environments_are_quiet(
 ) -> None:
     commit(
         repo,
+        "c",
         {
             ".env.dev": f"DATABASE_URL={URI}\n",
             ".env.prod": f"DATABASE_URL={URI.replace(PASSWORD, OTHER)}\n",
@@ -135,7 +126,7 @@ def test_different_values_or_unknown_environments_are_quiet(
 def test_staged_file_reusing_a_committed_value_is_caught(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    commit(repo, {".env.dev": f"DATABASE_URL={URI}\n", "README.md": "hi\n"})
+    commit(repo, "c", {".env.dev": f"DATABASE_URL={URI}\n", "README.md": "hi\n"})
     write(repo / ".env.prod", f"DATABASE_URL={URI}\n")
     git(repo, "add", ".env.prod")
     code, findings, _ = run(repo, monkeypatch, capsys, "scan", "--staged")
@@ -149,7 +140,7 @@ def test_staged_file_reusing_a_committed_value_is_caught(
 def test_staged_reuse_the_tree_already_had_is_not_this_commits(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    commit(repo, {".env.dev": f"DATABASE_URL={URI}\n", ".env.prod": f"DATABASE_URL={URI}\n"})
+    commit(repo, "c", {".env.dev": f"DATABASE_URL={URI}\n", ".env.prod": f"DATABASE_URL={URI}\n"})
     write(repo / "notes.md", "nothing secret\n")
     git(repo, "add", "notes.md")
     code, findings, _ = run(repo, monkeypatch, capsys, "scan", "--staged")
@@ -159,7 +150,7 @@ def test_staged_reuse_the_tree_already_had_is_not_this_commits(
 def test_staged_kubernetes_copy_of_a_committed_env_value(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    commit(repo, {".env.dev": f"DB_PASSWORD={PASSWORD}\n"})
+    commit(repo, "c", {".env.dev": f"DB_PASSWORD={PASSWORD}\n"})
     write(repo / "k8s/overlays/prod/db.yaml", k8s_secret(PASSWORD))
     git(repo, "add", "k8s")
     code, findings, _ = run(repo, monkeypatch, capsys, "scan", "--staged")
@@ -169,9 +160,9 @@ def test_staged_kubernetes_copy_of_a_committed_env_value(
 def test_diff_range_reports_reuse_with_its_commit(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = commit(repo, {"README.md": "hi\n"})
-    commit(repo, {".env.dev": f"DATABASE_URL={URI}\n"})
-    head = commit(repo, {".env.prod": f"DATABASE_URL={URI}\n"})
+    base = commit(repo, "c", {"README.md": "hi\n"})
+    commit(repo, "c", {".env.dev": f"DATABASE_URL={URI}\n"})
+    head = commit(repo, "c", {".env.prod": f"DATABASE_URL={URI}\n"})
     code, findings, _ = run(repo, monkeypatch, capsys, "scan", "--diff", f"{base}..HEAD")
     found = reuses(findings)
     assert code == 1 and len(found) == 1
@@ -182,8 +173,8 @@ def test_history_reports_reuse_including_identical_copies(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = f"DATABASE_URL={URI}\n"
-    commit(repo, {".env.dev": text})
-    commit(repo, {".env.prod": text})  # the same blob under a second path
+    commit(repo, "c", {".env.dev": text})
+    commit(repo, "c", {".env.prod": text})  # the same blob under a second path
     git(repo, "rm", "-q", ".env.prod")
     git(repo, "commit", "-q", "-m", "remove")
     code, findings, _ = run(repo, monkeypatch, capsys, "history", "-j", "1")
@@ -196,7 +187,7 @@ def test_history_reports_reuse_including_identical_copies(
 def test_allowlist_baseline_and_disable_apply_to_reuse(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    commit(repo, SOURCES["file names"])
+    commit(repo, "c", SOURCES["file names"])
     write(
         repo / ".hex-guard.toml",
         f'[[allowlist]]\nrules = ["{REUSE}"]\npaths = [".env.production"]\n',
@@ -271,7 +262,7 @@ def test_hex_token_kind_in_every_format(
         'requests.post("https://app.hex.tech/api/v1/project/abc/run",\n'
         '              headers={"Authorization": f"Bearer {TOKEN}"})\n'
     )
-    commit(repo, {"trigger.py": code_text})
+    commit(repo, "c", {"trigger.py": code_text})
     monkeypatch.chdir(repo)
     assert main(["scan", "--format", fmt]) == 1
     out = capsys.readouterr().out
