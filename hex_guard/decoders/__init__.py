@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from hex_guard.decoders import encoded
+from hex_guard.decoders import blobs, encoded
 from hex_guard.decoders.view import View, identity
 from hex_guard.prefilter import Gate
 from hex_guard.records import Finding, Fragment
@@ -74,6 +74,14 @@ DECODERS: tuple[Decoder, ...] = (
         Role.EXPANDER,
         encoded.credentials_base64,
         gate=Gate(("credentials_base64",), single=True),
+    ),
+    Decoder(
+        blobs.NAME,
+        Role.EXPANDER,
+        blobs.decode,
+        gate=Gate(blobs.KEYWORDS, single=True),
+        # Decoded data is not the file: a `.env` or profiles.yml rule would misread it.
+        scope_suffix="#" + blobs.NAME,
     ),
 )
 EXPANDERS = tuple(d for d in DECODERS if d.role is Role.EXPANDER)

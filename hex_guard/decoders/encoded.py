@@ -9,12 +9,11 @@ line endings are read like LF.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
-from hex_guard.decoders.view import Remap, View, byte_line_col
+from hex_guard.decoders.view import View, point_at
 from hex_guard.lazyre import lazy
-from hex_guard.records import Finding, Fragment
+from hex_guard.records import Fragment
 
 _K8S_SECRET = lazy(rb"(?m)^kind:[ \t]*[\"']?Secret[\"']?[ \t]*\r?$")
 _DATA_BLOCK = lazy(rb"(?m)^(?P<indent>[ \t]*)(?P<kind>data|stringData):[ \t]*\r?$")
@@ -44,18 +43,6 @@ def _b64decode(value: bytes) -> bytes | None:
     return decoded  # not UTF-8 (a keystore, UTF-16 text): the engine scans bytes all the same
 
 
-def _point_at(data: bytes, start: int, end: int) -> Remap:
-    line, column = byte_line_col(data, start)
-    end_line, end_column = byte_line_col(data, end)
-
-    def remap(finding: Finding) -> Finding:
-        return dataclasses.replace(
-            finding, line=line, column=column, end_line=end_line, end_column=end_column
-        )
-
-    return remap
-
-
 def _kubernetes_values(data: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
     """(start, end, key, value) for each base64 value under a Secret's `data:` (decoded) and
     each value under `stringData:` (as written)."""
@@ -78,7 +65,7 @@ def _kubernetes_values(data: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
 
 def _view(fragment: Fragment, decoder: str, start: int, end: int, decoded: bytes) -> View:
     data = Fragment(fragment.repo_path, fragment.display_path, decoded, decoded=decoder)
-    return View(data, _point_at(fragment.data, start, end))
+    return View(data, point_at(fragment.data, start, end))
 
 
 def kubernetes(fragment: Fragment) -> list[View]:

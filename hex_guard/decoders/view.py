@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,3 +34,16 @@ def char_offset(text: str, line: int, column: int) -> int:
     for _ in range(line - 1):
         start = text.index("\n", start) + 1
     return start + column - 1
+
+
+def point_at(data: bytes, start: int, end: int) -> Remap:
+    """A remap that points every finding at `data[start:end]` (the encoded value it came from)."""
+    line, column = byte_line_col(data, start)
+    end_line, end_column = byte_line_col(data, end)
+
+    def remap(finding: Finding) -> Finding:
+        return dataclasses.replace(
+            finding, line=line, column=column, end_line=end_line, end_column=end_column
+        )
+
+    return remap

@@ -159,22 +159,7 @@ def _decodes_to_text(value: str) -> bool:
     return b" " in decoded and printable >= 0.95 * len(text)
 
 
-def _sample_jwt(value: str) -> bool:
-    """An unsigned JWT (`alg: none`), jwt.io's sample, or a header without a real signature."""
-    if not value.startswith("eyJ"):
-        return False
-    import base64
-    import binascii
-
-    segments = value.split(".")
-    if len(segments) != 3 or len(segments[2]) < 16:
-        return True
-    try:
-        head = base64.urlsafe_b64decode(segments[0] + "=" * (-len(segments[0]) % 4))
-        body = base64.urlsafe_b64decode(segments[1] + "=" * (-len(segments[1]) % 4))
-    except (binascii.Error, ValueError):
-        return False
-    return b'"none"' in head.replace(b" ", b"") or b"John Doe" in body
+_sample_jwt = v.sample_jwt  # shared with the Authorization header rules (headers.py)
 
 
 # Keys published by design (RFC 6749 §2.2 public clients; analytics and publishable keys).

@@ -303,5 +303,23 @@ def pem_has_body(data: bytes, m: re.Match[bytes]) -> bool:
     return pem_body_is_real(m.group("secret"))
 
 
+def sample_jwt(value: str) -> bool:
+    """An unsigned JWT (`alg: none`), jwt.io's sample, or a header without a real signature."""
+    if not value.startswith("eyJ"):
+        return False
+    import base64
+    import binascii
+
+    segments = value.split(".")
+    if len(segments) != 3 or len(segments[2]) < 16:
+        return True
+    try:
+        head = base64.urlsafe_b64decode(segments[0] + "=" * (-len(segments[0]) % 4))
+        body = base64.urlsafe_b64decode(segments[1] + "=" * (-len(segments[1]) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return b'"none"' in head.replace(b" ", b"") or b"John Doe" in body
+
+
 def service_account_key(data: bytes, m: re.Match[bytes]) -> bool:
     return service_account(data, m) and pem_has_body(data, m)
