@@ -80,8 +80,6 @@ DECODERS: tuple[Decoder, ...] = (
         Role.EXPANDER,
         blobs.decode,
         gate=Gate(blobs.KEYWORDS, single=True),
-        # Decoded data is not the file: a `.env` or profiles.yml rule would misread it.
-        scope_suffix="#" + blobs.NAME,
     ),
 )
 EXPANDERS = tuple(d for d in DECODERS if d.role is Role.EXPANDER)
