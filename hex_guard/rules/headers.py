@@ -87,12 +87,12 @@ HEADER_RULES: tuple[Rule, ...] = (
         confidence=Confidence.MEDIUM,
         validate=_bearer_is_real,
         examples=(
-            f"curl -X GET 'http://localhost:6789/api/pipelines' \\\n"
-            f"  -H 'Authorization: Bearer {_BEARER}'",
             f'headers = {{"Authorization": "Bearer {fake("bearer2", 40)}", "Accept": "x"}}',
             f"GET /api/v1/runs HTTP/1.1\nAuthorization: Bearer {jwt('bearer3')}",
             f'req.headers["Authorization"] = "Token {fake("bearer4", 40, "0123456789abcdef")}"',
             f"  --header 'authorization: Bearer {fake('bearer5', 32)}' \\",
+            f"curl -X GET 'http://localhost:6789/api/pipelines' \\\n"
+            f"  -H 'Authorization: Bearer {_BEARER}'",
         ),
         counter_examples=(
             # mage-ai docs and every API reference: a slot for the reader's token.
