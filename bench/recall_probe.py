@@ -5,9 +5,12 @@
 The hand-labelled corpus (bench/precision.py) measures false alarms; cutting them must not drop
 real credentials. This writes seeded random passwords of three families a person or a password
 manager produces (human: a word, digits, maybe a symbol; random letters only; passphrases of
-dictionary words) into four everyday places (a `.env` line, a `psycopg2.connect(...)` call, a
-PostgreSQL URI in YAML, a JSON connection payload), all with a non-local host, and prints the share
-each hex-guard build reports. The values exist only in a temporary directory at run time.
+dictionary words) into five everyday places (a `.env` line, a `psycopg2.connect(...)` call, a
+PostgreSQL URI in YAML, a JSON connection payload, a compose service whose user and database have
+names), all with a non-local host, and random API keys and tokens (base62, hex, url-safe base64)
+into three keyed places (a client's `api_key=`, an `X-API-KEY` header in a docs curl, YAML
+`access_token:`), and prints the share each hex-guard build reports. The values exist only in a
+temporary directory at run time.
 """
 
 from __future__ import annotations
@@ -99,15 +102,43 @@ WORDS = tuple(
     ]
 )
 
+# Where each family is written: passwords into connection settings; tokens into keyed places
+# (a compose file whose service, user and database have names, a client's keyword, an API
+# request in docs with only its key, YAML config).
+PASSWORD_FAMILIES = ("human", "letters", "passphrase")
+TOKEN_FAMILIES = ("token", "hex", "b64url")
 CONTEXTS = {
-    ".env": "DB_PASSWORD={v}\n",
+    ".env": ("DB_PASSWORD={v}\n", PASSWORD_FAMILIES),
     "settings.py": (
         'import psycopg2\nconn = psycopg2.connect(host="db.prod.internal", user="app", '
-        'password="{v}")\n'
+        'password="{v}")\n',
+        PASSWORD_FAMILIES,
     ),
-    "app.yaml": "database_url: postgresql://app:{q}@db.prod.internal:5432/app\n",
-    "conn.json": '{{"type": "postgres", "host": "db.prod.internal", "username": "app", '
-    '"password": "{v}"}}\n',
+    "app.yaml": (
+        "database_url: postgresql://app:{q}@db.prod.internal:5432/app\n",
+        PASSWORD_FAMILIES,
+    ),
+    "conn.json": (
+        '{{"type": "postgres", "host": "db.prod.internal", "username": "app", '
+        '"password": "{v}"}}\n',
+        PASSWORD_FAMILIES,
+    ),
+    "compose.yml": (
+        "services:\n  pg:\n    image: postgres:16\n    environment:\n"
+        "      POSTGRES_DB: orders\n      POSTGRES_USER: orders_app\n"
+        "      POSTGRES_PASSWORD: {v}\n",
+        PASSWORD_FAMILIES,
+    ),
+    "client.py": (
+        'client = Client(base_url="https://api.acme.io", api_key="{v}")\n',
+        TOKEN_FAMILIES,
+    ),
+    "api.md": (
+        "```bash\ncurl https://api.acme.io/v1/runs \\\n  -H 'Content-Type: application/json' \\\n"
+        "  -H 'X-API-KEY: {v}'\n```\n",
+        TOKEN_FAMILIES,
+    ),
+    "config.yaml": ("warehouse:\n  host: dw.acme.io\n  access_token: {v}\n", TOKEN_FAMILIES),
 }
 
 
@@ -127,6 +158,18 @@ def values(per_family: int, seed: int) -> list[tuple[str, str]]:
         out.append(
             ("human", f"{word}{rng.randint(10, 9999)}{rng.choice(['', '!', '#', '?', '*'])}")
         )
+    # API keys and tokens as vendors issue them: base62 of 20 to 48, hex of 32 or 64, and
+    # url-safe base64 of 32 bytes (43 characters).
+    b62 = string.ascii_letters + string.digits
+    b64url = b62 + "-_"
+    for _ in range(per_family):
+        out.append(("token", "".join(rng.choice(b62) for _ in range(rng.randint(20, 48)))))
+    for _ in range(per_family):
+        out.append(
+            ("hex", "".join(rng.choice("0123456789abcdef") for _ in range(rng.choice((32, 64)))))
+        )
+    for _ in range(per_family):
+        out.append(("b64url", "".join(rng.choice(b64url) for _ in range(43))))
     return out
 
 
@@ -135,7 +178,9 @@ def write_tree(root: str, items: list[tuple[str, str]]) -> dict[str, str]:
     for i, (family, value) in enumerate(items):
         case = f"p{i:04d}"
         os.makedirs(os.path.join(root, case))
-        for name, template in CONTEXTS.items():
+        for name, (template, meant_for) in CONTEXTS.items():
+            if family not in meant_for:
+                continue
             with open(os.path.join(root, case, name), "w", encoding="utf-8") as handle:
                 handle.write(template.format(v=value, q=quote(value, safe="")))
         families[case] = family
@@ -174,7 +219,9 @@ def main() -> None:
         print(f"{'family':11s} {'context':12s} " + "  ".join(commands))
         results = [reported(command.split(), root, empty_config) for command in commands]
         for family in sorted(totals):
-            for name in CONTEXTS:
+            for name, (_, meant_for) in CONTEXTS.items():
+                if family not in meant_for:
+                    continue
                 shares = []
                 for hits in results:
                     got = sum(

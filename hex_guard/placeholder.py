@@ -246,6 +246,26 @@ _SLOT_WORDS = _WORDS | frozenset(
         "encoded",
         "escaped",
         "unicode",
+        # What a test value says it holds (`token/with/slashes`, `pass with spaces`).
+        "slash",
+        "slashes",
+        "dash",
+        "dashes",
+        "dot",
+        "dots",
+        "space",
+        "spaces",
+        "colon",
+        "colons",
+        "quote",
+        "quotes",
+        "percent",
+        "plus",
+        "hyphen",
+        "hyphens",
+        "underscore",
+        "underscores",
+        "punctuation",
     ]
 )
 # Words that say a value names a role, when the value is a snake/kebab identifier
@@ -313,6 +333,7 @@ _CODE_FRAGMENT = lazy(r"^[,()+]|[,(+]$")
 _TRAILING = lazy(r"[\d!?.*#@$%^&_+\-~]+$")
 _LEET_I = str.maketrans("@4310$5!7|", "aaeiossitl")
 _LEET_L = str.maketrans("@4310$5!7|", "aaeloss1tl")
+_NON_ALNUM = lazy(r"[^a-z0-9]+")
 
 
 def shannon_entropy(value: str) -> float:
@@ -325,9 +346,13 @@ def shannon_entropy(value: str) -> float:
 
 
 def _is_sequential(value: str) -> bool:
-    """`abcdef…`, `12345`, `zyxw`: a whole value, or a run of 13, that counts up or down."""
+    """`abcdef…`, `12345`, `zyxw`: a whole value, or a run of 13, that counts up or down; or
+    one whose letters and digits alone do, whatever their case (`aBc+DeF/gHi=`)."""
     if len(value) < 5:
         return False
+    alnum = _NON_ALNUM.sub("", value.lower())
+    if len(alnum) >= 6 and all(ord(b) - ord(a) == 1 for a, b in zip(alnum, alnum[1:])):
+        return True
     steps = [ord(b) - ord(a) for a, b in zip(value, value[1:])]
     if all(s == 1 for s in steps) or all(s == -1 for s in steps):
         return True
@@ -340,9 +365,6 @@ def _is_sequential(value: str) -> bool:
 
 def _is_low_entropy(value: str) -> bool:
     return len(set(value)) <= 2 or (len(value) >= 8 and shannon_entropy(value) < 1.5)
-
-
-_NON_ALNUM = lazy(r"[^a-z0-9]+")
 
 
 def _forms(word: str) -> set[str]:
@@ -403,6 +425,20 @@ def _is_slot_phrase(value: str) -> bool:
     return bool(stock) and all(_forms(w) & _SLOT_WORDS for w in words)
 
 
+_SELF_NAMES = frozenset(["password", "passwd", "secret", "token"])
+_LETTER_RUNS = lazy(r"[A-Za-z]+")
+_HUMP = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+def _is_phrase_naming_itself(value: str) -> bool:
+    """`the-password:has:funky!@stuff`: a phrase of plain words, one of them `password` (or
+    `secret`, `token`), describes a test value; a passphrase does not call itself a password."""
+    if any(c.isdigit() for c in value):
+        return False
+    words = [w.lower() for run in _LETTER_RUNS.findall(value) for w in _HUMP.findall(run)]
+    return len(words) >= 3 and any(w in _SELF_NAMES for w in words)
+
+
 def _is_named_value(value: str) -> bool:
     """An identifier that names the value's role, or a one-word dictionary-like value.
 
@@ -421,6 +457,25 @@ def _is_named_value(value: str) -> bool:
         lowered = value.lower()
         return len(value) <= 12 or any(stock in lowered for stock in _STOCK_INFIXES)
     return False
+
+
+_BASE64 = lazy(r"^(?:[A-Za-z0-9+/]{4}){1,16}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+_PRINTABLE = lazy(r"^[\x20-\x7e]{3,}$")
+
+
+def _encodes_placeholder(value: str) -> bool:
+    """`cG9zdGdyZXM=`: base64 of a placeholder (`postgres`), as a Secret's `data:` or a
+    values file holds it. Random bytes decode to unprintable ones, so a random value is kept."""
+    if _BASE64.match(value) is None:
+        return False
+    import base64
+    import binascii
+
+    try:
+        text = base64.b64decode(value, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        return False
+    return _PRINTABLE.match(text) is not None and is_placeholder(text)
 
 
 def _has_marker(lowered: str) -> bool:
@@ -453,7 +508,9 @@ def is_placeholder(value: str) -> bool:
         or lowered.startswith(("your", "my_", "my-"))
         or _has_marker(lowered)
         or _is_slot_phrase(value)
+        or _is_phrase_naming_itself(value)
         or _is_named_value(value)
         or _is_sequential(value)
         or _is_low_entropy(value)
+        or _encodes_placeholder(value)
     )

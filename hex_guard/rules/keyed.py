@@ -23,7 +23,7 @@ import re
 from hex_guard.lazyre import lazy
 from hex_guard.placeholder import shannon_entropy
 from hex_guard.rules import validators as v
-from hex_guard.rules.fake import B64, fake, letters, pw
+from hex_guard.rules.fake import B64, b64, fake, letters, pw
 from hex_guard.rules.model import Confidence, Rule, Severity
 from hex_guard.rules.vocab import key_is_secret, minimal_keywords
 
@@ -60,7 +60,7 @@ _SPACE = lazy(r"\s")
 # `e.ScopedLineTokens`, `c.token+u.length`, `string.$S2`: code, when a bare value is names joined
 # by `.` and operators (a JWT's segments are longer than a name).
 _EXPRESSION = lazy(
-    r"^[A-Za-z_$][\w$]{0,30}(?:[.+\-*/][A-Za-z_$][\w$]{0,30})*\.[A-Za-z_$][\w$]{0,30}$"
+    r"^[A-Za-z_$][\w$]{0,30}(?:[.+\-*/](?:[A-Za-z_$][\w$]{0,30}|\d{1,4}))*\.[A-Za-z_$][\w$]{0,30}$"
 )
 _WORDS_OF_KEY = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # The key's last word (or last two) must name the secret: `DB_PASSWORD`, `apiKey`, `X-API-KEY`;
@@ -85,6 +85,26 @@ _LAST_WORDS = frozenset(
 )
 # Search-only keys published in every page's HTML (Algolia DocSearch), not credentials.
 _PUBLIC_KEY_CONTEXT = lazy(rb"(?i)algolia|docsearch|indexName|search[_-]?only")
+# Ingestion keys that the vendor documents as public (shipped in every browser and app), keyed
+# by vendor: the key's name holds the vendor and ends in the public key's name. Amplitude's
+# "Project API Key" is public, its Secret Key is not (amplitude.com/docs/apis/keys-and-tokens);
+# Mixpanel's project token "is not a secret value", its API secret is
+# (docs.mixpanel.com/reference/project-token).
+_PUBLIC_INGESTION_KEYS = (("amplitude", "apikey"), ("mixpanel", "token"))
+# A request that carries the user's own token or session (an `Authorization: Bearer` header, a
+# hyphenated `*-Token` header, a session cookie) beside an API key: the key there names the
+# calling application, like an OAuth client id (RFC 6749 §2.2: a client identifier is not a
+# secret); the credential is the token, which its own rule judges. (issue 9: mage-ai's API docs
+# send its frontend's public client id as `api_key` in every example request.)
+_USER_TOKEN = lazy(
+    rb"(?i)(?:\bauthorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:bearer|token)[ \t]+|"
+    rb"\b(?:[a-z]{1,16}-){0,3}(?:oauth|session|auth|access)-token[\"']?[ \t]*[:=][ \t]*[\"']?|"
+    rb"\bcookie[\"']?[ \t]*[:=][ \t]*[\"']?[^\n]{0,200}?token=)(?P<token>[^\s\"'\\,;]{1,512})"
+)
+_BLANK_LINE = lazy(rb"\n[ \t]*\r?\n")
+# How far one request (a curl command and its body, a headers object) reaches around the key.
+_REQUEST_BEFORE = 2048
+_REQUEST_AFTER = 1024
 
 
 def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> bool:
@@ -94,15 +114,23 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
         return False
     if len(value) < min_len or _SPACE.search(value) or v.PATH_VALUE.search(value):
         return False
-    if value.startswith(v.FIXED_TOKEN_PREFIXES) or _code_like(value):
-        return False  # a vendor token's own rule judges it; a name made of words is code
+    if value.startswith(v.FIXED_TOKEN_PREFIXES):
+        return False  # a vendor token's own rule judges it
+    if _code_like(value) if random_only else _names_code(value):
+        return False  # a name made of words is code
     if _PUBLIC_KEY_CONTEXT.search(data, max(0, m.start() - 1024), m.end() + 256) is not None:
         return False
     if m.group("q") is None and (_BARE_NOT_LITERAL.search(value) or _EXPRESSION.match(value)):
         return False
-    if not _names_the_secret(key):
+    if m.group("q") is None and m.group("op") == b":" and m.start("secret") == m.end("op"):
+        # `key:value` with no space is no YAML mapping: a string's text (`"the-password:has:
+        # funky!@stuff"`, issue 9, prefect's tests), a JS object's reference, a URL.
+        return False
+    if not _names_the_secret(key) or _public_by_vendor(key):
         return False
     if random_only and not _looks_random(value):
+        return False
+    if _names_an_api_key(key) and _beside_user_token(data, m, value):
         return False
     call = v.enclosing_call(data, m.start())
     if call is not None and v.not_a_driver(call):
@@ -110,10 +138,41 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
     return not v.user_beside(data, m, value)
 
 
+def _public_by_vendor(key: str) -> bool:
+    """`AMPLITUDE_API_KEY`, `mixpanelToken`: an ingestion key its vendor publishes."""
+    joined = "".join(w.lower() for w in _WORDS_OF_KEY.findall(key))
+    return any(
+        vendor in joined and joined.endswith(name) for vendor, name in _PUBLIC_INGESTION_KEYS
+    )
+
+
+def _names_an_api_key(key: str) -> bool:
+    words = [w.lower() for w in _WORDS_OF_KEY.findall(key)]
+    return words[-1:] == ["apikey"] or words[-2:] == ["api", "key"]
+
+
+def _request_around(data: bytes, m: re.Match[bytes]) -> bytes:
+    """The paragraph holding the match (no blank line inside), bounded on both sides."""
+    lo = max(0, m.start() - _REQUEST_BEFORE)
+    hi = min(len(data), m.end() + _REQUEST_AFTER)
+    start = lo
+    for blank in _BLANK_LINE.finditer(data, lo, m.start()):
+        start = blank.end()
+    after = _BLANK_LINE.search(data, m.end(), hi)
+    return data[start : after.start() if after else hi]
+
+
+def _beside_user_token(data: bytes, m: re.Match[bytes], value: str) -> bool:
+    """Whether the key's request also carries a user token (a different value)."""
+    raw = value.encode("utf-8", "surrogateescape")
+    return any(t.group("token") != raw for t in _USER_TOKEN.finditer(_request_around(data, m)))
+
+
 _HUMPS = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _ALNUM_RUNS = lazy(r"[A-Za-z0-9]+")
 # Words joined by dashes or spaces are a passphrase; code joins them by case, `_`, `.` or `::`.
 _PASSPHRASE = lazy(r"^[A-Za-z]+(?:[- ][A-Za-z]+){2,}[-\d]*$")
+_VOWEL = lazy(r"[AEIOUYaeiouy]")
 
 
 def _code_like(value: str) -> bool:
@@ -127,7 +186,28 @@ def _code_like(value: str) -> bool:
     if len(humps) < 2 or not words:
         return False
     singles = sum(1 for w in words if len(w) == 1)
+    runs = _ALNUM_RUNS.findall(value)
+    if (len(humps) > 6 and len(runs) == 1) or any(
+        len(w) > 5 and _VOWEL.search(w) is None for w in words
+    ):
+        # A random token: many humps with no separator between them (a name of that many
+        # words is joined by `_` or `.`), or a run like `RKNFPWBWJFVP` that no word has.
+        return False
     return singles <= 1 and sum(map(len, words)) / len(words) >= 3.5
+
+
+_IDENTIFIER = lazy(r"^[A-Za-z_][A-Za-z0-9_.:\-]*$")
+
+
+def _names_code(value: str) -> bool:
+    """A password that is code: an identifier of two words or more (`CancellationToken`,
+    `PasswordMasker.MASKED_PASSWORD`, PowerShell's `ConvertTo-SecureString`). `River1234!` and
+    `Candle77` are a person's passwords: one word and digits, or a symbol no identifier holds
+    (issue 9's recall probe: a compose file's `POSTGRES_PASSWORD: River1234!` went unreported)."""
+    if _IDENTIFIER.match(value) is None or not _code_like(value):
+        return False
+    humps = [h for run in _ALNUM_RUNS.findall(value) for h in _HUMPS.findall(run)]
+    return sum(1 for h in humps if h.isalpha()) >= 2
 
 
 def _names_the_secret(key: str) -> bool:
@@ -140,7 +220,8 @@ def _names_the_secret(key: str) -> bool:
     return False
 
 
-_B64_TEXT = lazy(r"^[A-Za-z0-9+/]{16,}={0,2}$")
+# 16 characters with the padding (`aGVsbG8gd29ybGQ=` is 15 before it).
+_B64_TEXT = lazy(r"^[A-Za-z0-9+/]{14,}={0,2}$")
 
 
 def _decodes_to_text(value: str) -> bool:
@@ -154,9 +235,10 @@ def _decodes_to_text(value: str) -> bool:
         decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
     except (binascii.Error, ValueError):
         return False
-    text = decoded.decode("ascii", "replace")
-    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
-    return b" " in decoded and printable >= 0.95 * len(text)
+    # Count bytes, not decoded characters: U+FFFD, what a non-ASCII byte decodes to, is
+    # printable, so a random token with one 0x20 byte among its bytes passed for text.
+    printable = sum(1 for byte in decoded if 0x20 <= byte < 0x7F or byte in b"\n\t")
+    return b" " in decoded and printable >= 0.95 * len(decoded)
 
 
 _sample_jwt = v.sample_jwt  # shared with the Authorization header rules (headers.py)
@@ -354,6 +436,15 @@ KEYED_RULES: tuple[Rule, ...] = (
             'if password == "Zq8rLm2Tx9":',
             "DB_PASSWORD_ENV_VAR = 'DB_PASSWORD'",
             "password: prefect_password",
+            # issue 9, data-engineering-zoomcamp's Kestra compose: the service's name in leetspeak.
+            "POSTGRES_DB: kestra\nPOSTGRES_USER: kestra\nPOSTGRES_PASSWORD: k3str4",
+            "  host: analytics-db\n  password: 4n4lyt1cs!",
+            # issue 9, feast's MinIO demo Secret: the product the key names, plus digits.
+            "MINIO_ROOT_PASSWORD: minio123",
+            # issue 9, astronomer-cosmos: base64 of a stock default (`postgres`).
+            f"  password: {b64('postgres')}",
+            # issue 9, prefect's settings tests: a key and a colon inside a string's text.
+            'assert url.password == "the-password:has:funky!@stuff"',
         ),
     ),
     _keyed(
@@ -371,6 +462,9 @@ KEYED_RULES: tuple[Rule, ...] = (
             f'[connections.prod]\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\n'
             f'token = "{fake("keyed-pat", 60)}"',
             f"http://localhost:8000/api?access_token={fake('keyed-qs', 22)}&limit=5",
+            # The key alone in a request, and a vendor's secret (not its public) key.
+            f"curl -H 'X-API-KEY: {fake('keyed-xak', 40)}' https://api.acme.io/v1/runs",
+            f"AMPLITUDE_SECRET_KEY = '{fake('keyed-amps', 32)}'",
         ),
         counter_examples=(
             'tokenizer = AutoTokenizer.from_pretrained("gpt2", pad_token="<pad>")',
@@ -380,6 +474,16 @@ KEYED_RULES: tuple[Rule, ...] = (
             "token: ${{ secrets.GITHUB_TOKEN }}",
             'api_key = "your-api-key"',
             "secret_key_ref: {name: pg, key: password}",
+            # issue 9, prefect's CLI tests: base64 of readable text.
+            f'assert captured_inputs == {{"api_key": "{b64("hello world")}"}}',
+            # issue 9, mage-ai's usage logger: Amplitude's project API key is public by design.
+            f"AMPLITUDE_API_KEY = '{fake('keyed-amp', 40)}'",
+            f'mixpanel_token = "{fake("keyed-mp", 32, "0123456789abcdef")}"',
+            # issue 9, mage-ai's API docs: the app's key sent beside the user's token.
+            f"curl -H 'Authorization: Bearer $TOKEN' "
+            f"'http://localhost:6789/api/pipelines?api_key={fake('keyed-cid', 40)}'",
+            f"  --header 'OAUTH-TOKEN: <token>' \\\n"
+            f"  --header 'X-API-KEY: {fake('keyed-cid2', 40)}'",
         ),
     ),
     # Flask, Superset and Django sign sessions with SECRET_KEY (flask.palletsprojects.com/en/stable/
@@ -549,6 +653,9 @@ KEYED_RULES: tuple[Rule, ...] = (
             "https://__token__:<token>@upload.pypi.org/legacy/",
             "https://me:Zq8rLm2Tx9@example.com/",
             "https://github.com/acme/dw@main",
+            # issue 9, prefect-bitbucket's tests: an alphabet run and a value naming its content.
+            "https://x-token-auth:aBc%2BDeF%2FgHi%3D@bitbucket.org/org/repo.git",
+            "https://user%40domain.com:token%2Fwith%2Fslashes@bitbucketserver.com/scm/p/repo.git",
         ),
     ),
     # user/password@[//]host[:port][/service] (Oracle Easy Connect, docs.oracle.com/en/database/

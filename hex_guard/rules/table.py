@@ -39,12 +39,16 @@ _NON_SECRET_VALUE = lazy(
 )
 
 _TOKEN_CHARS = lazy(r"^[A-Za-z0-9+/=_\-.~]{20,}$")
+# Lower-case words joined by `_ . -` are a name, an account or a host, not a token
+# (`snowflake_deployment.us-east-1` under a Secret's `account:`, issue 9).
+_NAME_OF_WORDS = lazy(r"^[a-z]+(?:[_.\-](?:[a-z]+\d*|\d{1,4}))+$")
 
 
 def _dotenv_value_is_random(value: str) -> bool:
     """A long token-shaped value is a secret whatever its variable is called."""
     return (
         _TOKEN_CHARS.match(value) is not None
+        and _NAME_OF_WORDS.match(value) is None
         and shannon_entropy(value) >= 4.0
         and any(c.isdigit() for c in value)
         and any(c.isalpha() for c in value)
@@ -106,6 +110,10 @@ _KEY_VALUE_COUNTER_EXAMPLES = (
     "DATABASE_HOST=db.internal",
     "TOKEN_URL=https://auth.acme.io/token",
     "# SECRET_KEY=commented-out",
+    # issue 9, feast's operator docs: a Snowflake account name under a Secret's stringData.
+    "SNOWFLAKE_ACCOUNT=snowflake_deployment.us-east-1",
+    # issue 9, feast's MinIO demo Secret: the product the key names, plus digits.
+    "MINIO_ROOT_PASSWORD=minio123",
 )
 
 # --- the rules ---------------------------------------------------------------------------------

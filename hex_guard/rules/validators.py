@@ -120,17 +120,21 @@ _SUFFIX = lazy(r"[\d\W_]*$")
 
 
 def derived_from_user(user: str, password: str) -> bool:
-    """`feast:feast`, `C##LOADER:loader`, `dlt-loader:loader`, `dremio`/`dremio123`: a password
-    that is its user's name (or a part of it), give or take case and a digit/punctuation suffix."""
+    """`feast:feast`, `C##LOADER:loader`, `dlt-loader:loader`, `dremio`/`dremio123`, `k3str4` for
+    `kestra`: a password that is its user's name (or a part of it), give or take case, leetspeak
+    and a digit/punctuation suffix."""
     user, password = user.lower(), password.lower()
     if not user or not password:
         return False
     demo = _DEMO_PASSWORDS.get(user)
     if demo is not None and password.startswith(demo):
         return True
-    stem = _SUFFIX.sub("", password)
+    # De-leet before stripping the suffix too: `k3str4`'s final `4` is an `a`, not a suffix.
+    stems = {_SUFFIX.sub("", password), _SUFFIX.sub("", password.translate(_LEET))}
+    stems |= {s.translate(_LEET) for s in stems}
+    stems.discard("")
     parts = {p for p in _USER_SPLIT.split(user) if len(p) > 1} | {_SUFFIX.sub("", user)}
-    return bool(stem) and bool({stem, stem.translate(_LEET)} & parts)
+    return bool(stems & parts)
 
 
 def uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
@@ -148,21 +152,60 @@ def uri_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     return not derived_from_user(user, password)
 
 
-# A user named beside the secret (`user="loader"`, `"username": "x"`, `DB_USER=x`), within the
-# window: the same object, call or file section.
+# A name given beside the secret (`user="loader"`, `"username": "x"`, `DB_USER=x`, and the
+# database, host, service or account the secret opens: `POSTGRES_DB: kestra` beside
+# `POSTGRES_PASSWORD: k3str4`, issue 9), within the window: the same object, call or section.
 _SIBLING_USER = lazy(
     rb"""(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_.\-])?(?:user(?:name)?|uid|login|user[ _]id|"""
-    rb"""access[_-]?key[_-]?id)(?:\\?["'])?\s*(?:=|:)\s*(?:\\?["'])?([^\s"'\\,;&)}]{1,128})"""
+    rb"""access[_-]?key[_-]?id|db|db[_-]?name|database|host(?:name)?|server|service|account|"""
+    rb"""project)(?:\\?["'])?\s*(?:=|:)\s*(?:\\?["'])?([^\s"'\\,;&)}]{1,128})"""
 )
 
 
 def user_beside(data: bytes, m: re.Match[bytes], secret: str) -> bool:
-    """Whether a user named within a short window is the source of the secret."""
-    near = data[max(0, m.start() - 2048) : min(len(data), m.end() + 512)]
-    return any(
+    """Whether a name given within a short window (a user, a database, a host, the secret's
+    own key) is the source of the secret."""
+    if "key" in m.re.groupindex and derived_from_user(
+        m.group("key").decode("utf-8", "replace"), secret
+    ):
+        return True  # `MINIO_ROOT_PASSWORD=minio123`: the product the key names, plus digits
+    lo, hi = max(0, m.start() - 2048), min(len(data), m.end() + 512)
+    near = data[lo:hi]
+    if any(
         derived_from_user(u.group(1).decode("utf-8", "replace"), secret)
         for u in _SIBLING_USER.finditer(near)
-    )
+    ):
+        return True
+    group = "secret" if "secret" in m.re.groupindex else 0
+    around = data[lo : m.start(group)] + b" " + data[m.end(group) : hi]
+    return _word_of_context(around, secret)
+
+
+_LETTERS = lazy(r"^[a-z]{3,32}$")
+
+
+def _word_of_context(around: bytes, secret: str) -> bool:
+    """`mage1337` beside `X-Something: 'mage=power'`, `k3str4` in the kestra service's section:
+    a word written nearby, with a digit or leetspeak suffix, is that word. (A person's password
+    made of a word no one wrote nearby, `River1234!`, is kept.)"""
+    password = secret.lower()
+    stems = {_SUFFIX.sub("", password), _SUFFIX.sub("", password.translate(_LEET))}
+    stems = {s.translate(_LEET) for s in stems} | stems
+    lowered = around.lower()
+    itself = password.encode("utf-8", "replace")
+    for stem in stems:
+        if _LETTERS.match(stem) is None or stem == password:
+            continue
+        word = stem.encode()
+        at = lowered.find(word)
+        while at != -1:
+            end = at + len(word)
+            bounded = not lowered[at - 1 : at].isalpha() and not lowered[end : end + 1].isalpha()
+            # The secret written again (a URI repeating it) is not a word of the context.
+            if bounded and not lowered.startswith(itself, at):
+                return True
+            at = lowered.find(word, end)
+    return False
 
 
 # --- ODBC / libpq key=value strings -------------------------------------------------------------
