@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hex_guard import prefilter_cache
+
 # (gate index, offset just past the keyword)
 Hits = list[tuple[int, int]]
 
@@ -68,8 +70,7 @@ class HyperscanPrefilter(Prefilter):
                 expressions.append(pattern)
                 ids.append(index)
                 flags.append(flag)
-        self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+        self._db = prefilter_cache.compiled(hyperscan, (expressions, ids, flags))
 
     def hits(self, data: bytes) -> Hits:
         out: Hits = []

@@ -21,6 +21,10 @@ settings.load_profile("ci")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# Engines built while tests are collected compile without the prefilter cache, so the suite
+# never writes to the developer's cache directory (tests get a session cache: `isolated_git`).
+os.environ["HEX_GUARD_CACHE_DIR"] = ""
+
 # A runner started in the background by a shell without job control (`cmd &`, a CI agent) has
 # SIGINT ignored, and an ignored signal stays ignored across exec: every hex-guard the Ctrl-C
 # tests start would then shrug off the SIGINT they send. Give the suite, and through it each
@@ -44,6 +48,8 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Test")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.invalid")
     monkeypatch.setenv("NO_COLOR", "1")
+    # One prefilter cache for the session, never the developer's (each test has its own HOME).
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hex_guard.detect import Engine
+from hex_guard.rules import RULES
 
 try:  # Python 3.11 moved the parser and deprecated the old name
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -36,3 +39,79 @@ def test_every_gate_regex_starts_with_a_literal(gate: Any) -> None:
     # for Hyperscan to start from, so an automaton runs over every byte: one such gate made the
     # whole prefilter 14x slower on ordinary source.
     assert _starts_with_literal(sre_parse.parse(gate.regex)), gate.regex
+
+
+_TEXT = b"db_password = 'x'\ntoken: abc\nsqlplus etl/pw@ora.acme.io:1521/DW\nAKIA\n" * 50
+
+
+def _hits(engine: Engine) -> list[tuple[int, int]]:
+    return engine.prefilter.hits(_TEXT)
+
+
+def _cached(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.hsdb"))
+
+
+@pytest.mark.parametrize("gates", [True, False])
+def test_a_second_engine_loads_the_compiled_prefilter_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gates: bool
+) -> None:
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", str(tmp_path))
+    compiled = Engine(gates=gates)
+    (stored,) = _cached(tmp_path)
+    loaded = Engine(gates=gates)
+    assert _cached(tmp_path) == [stored]
+    assert _hits(loaded) == _hits(compiled)
+    assert _hits(loaded)
+
+
+def test_each_rule_set_has_its_own_cache_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", str(tmp_path))
+    Engine(gates=True)
+    Engine(gates=False)
+    Engine(RULES[:3])
+    assert len(_cached(tmp_path)) == 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: blob[: len(blob) // 2],
+        lambda blob: blob[:32] + bytes([blob[32] ^ 0xFF]) + blob[33:],
+        lambda blob: b"",
+    ],
+    ids=["truncated", "flipped", "empty"],
+)
+def test_a_damaged_cache_file_is_compiled_again_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes], bytes]
+) -> None:
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", str(tmp_path))
+    expected = _hits(Engine())
+    (stored,) = _cached(tmp_path)
+    good = stored.read_bytes()
+    stored.write_bytes(damage(good))
+    assert _hits(Engine()) == expected
+    assert stored.read_bytes() == good
+
+
+def test_an_empty_cache_setting_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert _hits(Engine())
+    assert not list(tmp_path.rglob("*"))
+
+
+def test_an_unwritable_cache_directory_still_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", "")
+    expected = _hits(Engine())
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", str(blocker / "cache"))
+    assert _hits(Engine()) == expected
