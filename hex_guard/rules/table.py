@@ -18,7 +18,7 @@ from hex_guard.rules.fake import hexs as _hex
 from hex_guard.rules.fake import jwt as _jwt
 from hex_guard.rules.fake import pem as _pem
 from hex_guard.rules.fake import pw as _pw
-from hex_guard.rules.model import Rule, Severity
+from hex_guard.rules.model import Confidence, Rule, Severity
 from hex_guard.rules.vocab import DB_SCHEMES, alternation, key_is_secret, minimal_keywords
 
 _HXTW = "hxtw_" + _hex("hxtw", 96)
@@ -131,6 +131,7 @@ TABLE: tuple[Rule, ...] = (
         hint="Revoke it in Hex (Settings > API keys), then pass it as a Hex secret or the "
         "HEX_API_TOKEN environment variable.",
         priority=100,
+        confidence=Confidence.HIGH,
         reveal_prefix=5,
         # A workspace token can be admin-scoped and may never expire
         # (learn.hex.tech/docs/api/api-overview).
@@ -361,6 +362,7 @@ TABLE: tuple[Rule, ...] = (
         hint="Revoke it in Databricks (User Settings > Developer > Access tokens); use OAuth or a "
         "secret scope.",
         priority=95,
+        confidence=Confidence.HIGH,
         reveal_prefix=4,
         min_entropy=3.0,
         examples=(
@@ -389,6 +391,7 @@ TABLE: tuple[Rule, ...] = (
         keywords=("private key-----", "private key block-----"),
         hint="Treat the key pair as compromised: register a new public key and remove this one.",
         priority=85,
+        confidence=Confidence.HIGH,
         reveal_prefix=-1,
         multiline=True,
         check_placeholder=False,
@@ -415,6 +418,7 @@ TABLE: tuple[Rule, ...] = (
         keywords=("service_account",),
         hint="Delete the key in Google Cloud IAM and use workload identity or a secret manager.",
         priority=97,
+        confidence=Confidence.HIGH,
         reveal_prefix=-1,
         multiline=True,
         check_placeholder=False,
@@ -448,6 +452,7 @@ TABLE: tuple[Rule, ...] = (
         keywords=("motherduck_token",),
         hint="Revoke it in MotherDuck settings and read it from the motherduck_token env var.",
         priority=90,
+        confidence=Confidence.HIGH,
         reveal_prefix=3,
         examples=(
             f"duckdb.connect('md:prod?motherduck_token={_jwt('md1')}')",
