@@ -18,7 +18,7 @@ from typing import Any
 from hex_guard.errors import ConfigError
 from hex_guard.git import repo_root
 from hex_guard.globs import GlobError, combined_regex, translate, translate_all
-from hex_guard.rules import RULES, Rule, Severity
+from hex_guard.rules import RULES, Confidence, Rule, Severity
 from hex_guard.sources import DEFAULT_MAX_FILE_SIZE
 
 # Rule ids of the hygiene checks (hex_guard/hygiene), which are not regex rules.
@@ -43,12 +43,14 @@ TOP_KEYS = (
     "rules",
     "data-outputs",
     "row-threshold",
+    "min-confidence",
 )
 ALLOWLIST_KEYS = ("description", "rules", "paths", "values", "stopwords")
 RULE_KEYS = (
     "id",
     "description",
     "severity",
+    "confidence",
     "regex",
     "keywords",
     "paths",
@@ -58,6 +60,7 @@ RULE_KEYS = (
     "examples",
     "counter_examples",
 )
+CONFIDENCE_NAMES = tuple(str(c) for c in Confidence)
 _FINGERPRINT = re.compile(r"^[0-9a-f]{32}$")
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{1,63}$")
 
@@ -92,6 +95,9 @@ class Config:
     # files; an output is a query result above `row_threshold` rows.
     data_outputs: bool = False
     row_threshold: int = 5
+    # Findings less sure than this are not reported (counted in the summary). Read from the
+    # config of the directory the run starts in, like `baseline`; `--min-confidence` overrides.
+    min_confidence: Confidence = Confidence.LOW
     # Keys that came from the file (the rest are defaults), for `hex-guard config`.
     explicit: frozenset[str] = field(default_factory=frozenset)
     # Set by `--verify` only, never read from a file: findings keep the text around them.
@@ -247,6 +253,14 @@ class _Validator:
                 raise self.fail(where, f"invalid regex {pattern!r}: {exc}") from exc
         return values
 
+    def confidence(self, table: dict[str, Any], key: str, where: str) -> Confidence | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if value not in CONFIDENCE_NAMES:
+            raise self.fail(where, f"must be one of {', '.join(CONFIDENCE_NAMES)}")
+        return Confidence[value.upper()]
+
     def boolean(self, table: dict[str, Any], key: str, default: bool) -> bool:
         value = table.get(key, default)
         if not isinstance(value, bool):
@@ -320,6 +334,8 @@ def _custom_rule(v: _Validator, index: int, table: Any, taken: set[str]) -> Rule
         paths=combined_regex(paths) if paths else None,
         multiline=multiline,
         min_entropy=float(entropy),
+        # A user's regex is judged by its own author: medium unless they say otherwise.
+        confidence=v.confidence(table, "confidence", f"{where}.confidence") or Confidence.MEDIUM,
         user_defined=True,
         examples=v.strings(table, "examples", f"{where}.examples"),
         counter_examples=v.strings(table, "counter_examples", f"{where}.counter_examples"),
@@ -374,6 +390,7 @@ def parse(path: str, table: dict[str, Any]) -> Config:
         custom_rules=tuple(custom),
         data_outputs=v.boolean(table, "data-outputs", False),
         row_threshold=threshold,
+        min_confidence=v.confidence(table, "min-confidence", "min-confidence") or Confidence.LOW,
         explicit=frozenset(table),
         rule_tables=tuple(raw_rules),
     )

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from hex_guard.config import SECTION, TOP_KEYS, AllowEntry, Config
 
 
 def toml_value(value: Any) -> str:
-    """A TOML literal for the config's value types: str, bool, int, float, list, inline table."""
+    """A TOML literal for the config's value types: str, bool, int, float, list, inline table,
+    and the levels (severity, confidence) by their names."""
+    if isinstance(value, Enum):  # before int: the levels are IntEnums
+        return _toml_string(str(value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -254,6 +254,7 @@ def _to_finding(
     return Finding(
         rule_id=m.rule.id,
         severity=m.rule.severity_of(m.secret),
+        confidence=m.rule.confidence,
         description=m.rule.description,
         hint=m.rule.hint,
         path=fragment.display_path,

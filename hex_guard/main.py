@@ -90,14 +90,19 @@ def _run(
     source: Source,
     configs: Resolver,
     jobs: int | None,
-    baseline_path: str | None,
+    flags: ReportFlags,
     progress: bool = False,
 ) -> ScanResult:
-    """Every scan command's one call into the corridor, with the baseline it names."""
+    """Every scan command's one call into the corridor, with the baseline and the minimum
+    confidence its flags name."""
     from hex_guard import scan as scan_module
+    from hex_guard.rules import Confidence
 
-    known = _baseline_fingerprints(baseline_path or configs.primary.baseline)
-    return scan_module.run(source, configs, jobs, baseline=known, progress=progress)
+    known = _baseline_fingerprints(flags.baseline_path or configs.primary.baseline)
+    floor = Confidence[flags.min_confidence.upper()] if flags.min_confidence else None
+    return scan_module.run(
+        source, configs, jobs, baseline=known, progress=progress, min_confidence=floor
+    )
 
 
 def _paths(paths: Sequence[str]) -> Source:
@@ -124,6 +129,9 @@ def git_root(cwd: str) -> str:
 
 
 Decorator = Callable[[Any], Any]
+# The rules package is not imported by the CLI's start-up; the names are checked against its
+# Confidence enum in tests/test_confidence.py.
+CONFIDENCE_NAMES = ("low", "medium", "high")
 FORMAT_NAMES = FORMATS  # declared once, in hex_guard.report.REGISTRY
 _OUTPUT_FORMATS = click.option(
     "--output-format",
@@ -219,6 +227,7 @@ class ReportFlags:
     output_formats: tuple[str, ...]
     config_path: str | None
     baseline_path: str | None
+    min_confidence: str | None
     data: bool
     quiet: bool
     color_mode: str
@@ -254,6 +263,14 @@ def _report_flags(quiet_help: str, between: Sequence[Decorator] = ()) -> Decorat
             type=click.Path(dir_okay=False),
             default=None,
             help="Report only findings not recorded in this baseline file.",
+        ),
+        click.option(
+            "--min-confidence",
+            type=click.Choice(CONFIDENCE_NAMES),
+            default=None,
+            help="Report, and fail on, only findings at least this sure: high is vendor token "
+            "formats and key structures, medium adds values judged by their key "
+            "[default: the config's min-confidence, else low].",
         ),
     )
     tail = (_DATA, click.option("--quiet", "-q", is_flag=True, help=quiet_help), _COLOR)
@@ -329,7 +346,7 @@ def scan(
     check = _verify_request(verify_flags, hook=staged or pre_push, quiet=flags.quiet)
     configs = _configs(flags.config_path, max_file_size, flags.data, keep_context=check is not None)
     source = _git_source(staged, diff_range) if modes else _paths(targets)
-    result = _run(source, configs, jobs, flags.baseline_path)
+    result = _run(source, configs, jobs, flags)
     if check is not None:
         result = _verified(result, check, verify_flags, flags.quiet)
     return _report(result, configs.primary, flags, report_unused)
@@ -433,7 +450,7 @@ def history(
     progress = not flags.quiet and sys.stderr is not None and sys.stderr.isatty()
     if not flags.quiet:
         _warn_if_slow_history(args, cwd)
-    result = _run(History(args, cwd), configs, jobs, flags.baseline_path, progress)
+    result = _run(History(args, cwd), configs, jobs, flags, progress)
     if check is not None:
         result = _verified(result, check, verify_flags, flags.quiet)
     return _report(result, configs.primary, flags, False)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # Only a type here: at run time the rule table imports the decoders, which import records.
-    from hex_guard.rules import Severity
+    from hex_guard.rules import Confidence, Severity
     from hex_guard.verify.records import Verification
 
 
@@ -134,6 +134,9 @@ class MatchContext:
 class Finding:
     rule_id: str
     severity: Severity
+    # How likely the match is a real credential (its rule's `confidence`): reports show it and
+    # `--min-confidence` filters on it, apart from severity (what a real one would cost).
+    confidence: Confidence
     description: str
     hint: str
     path: str

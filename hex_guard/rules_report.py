@@ -51,6 +51,7 @@ def render_rules(rules: Sequence[Rule], fmt: str) -> str:
         {
             "id": rule.id,
             "severity": str(rule.severity),
+            "confidence": str(rule.confidence),
             "description": rule.description,
             "paths": rule.paths,
             "decoded_by": rule.decoded_by,
@@ -65,7 +66,8 @@ def render_rules(rules: Sequence[Rule], fmt: str) -> str:
     for row in rows:
         origin = " (config)" if row["custom"] else ""
         out.append(
-            f"{row['id']} [{row['severity']}]{origin}\n  {row['description']}\n"
+            f"{row['id']} [{row['severity']}, {row['confidence']} confidence]{origin}\n"
+            f"  {row['description']}\n"
             f"  e.g. {row['example']}\n"
         )
     return "\n".join(out)

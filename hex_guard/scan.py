@@ -24,7 +24,7 @@ from hex_guard.errors import EXIT_CLEAN, EXIT_FINDINGS
 from hex_guard.hygiene import steps as hygiene
 from hex_guard.hygiene.steps import DataCheck
 from hex_guard.records import Finding, Found, Fragment, Outcome, Plan, Skip, Unit
-from hex_guard.rules import Rule
+from hex_guard.rules import Confidence, Rule
 
 # An engine's identity: gates on or off, context kept or not, and the very rule objects it runs
 # (built-in rules are shared objects, so two configs with the same `disable` and no custom rules
@@ -46,6 +46,8 @@ class Stats:
     excluded: int = 0
     suppressed: int = 0
     baselined: int = 0
+    # Findings less sure than the run's minimum confidence (--min-confidence), not reported.
+    below_confidence: int = 0
     duration_s: float = 0.0
     # Allowlist entry key -> findings it suppressed (for --report-unused).
     used: Counter[str] = field(default_factory=Counter)
@@ -300,6 +302,14 @@ def _known(
     return kept
 
 
+def _confident(findings: list[Finding], floor: Confidence, stats: Stats) -> list[Finding]:
+    """The findings at least as sure as `floor`; the rest are counted, like suppressed ones,
+    and leave the exit code with the report: asking for high-only means blocking on those."""
+    kept = [f for f in findings if f.confidence >= floor]
+    stats.below_confidence += len(findings) - len(kept)
+    return kept
+
+
 def run(
     source: Source,
     config: Config | Resolver,
@@ -307,14 +317,16 @@ def run(
     *,
     baseline: Collection[str] = (),
     progress: bool = False,
+    min_confidence: Confidence | None = None,
 ) -> ScanResult:
     """Scan `source` under `config` with up to `jobs` processes (default: one per CPU).
 
     `config` is one Config for every file, or a Resolver: each file under its nearest config.
 
     `baseline` holds fingerprints already known (reported as baselined, not as findings);
-    `progress` draws a progress bar on stderr. The result's findings are sorted by path,
-    line, column and rule, and do not depend on `jobs`.
+    `progress` draws a progress bar on stderr. `min_confidence` (default: the primary config's
+    `min-confidence`) drops less sure findings after the baseline, counting them. The result's
+    findings are sorted by path, line, column and rule, and do not depend on `jobs`.
     """
     started = time.perf_counter()
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -332,6 +344,8 @@ def run(
     stats = scope.stats
     reused = _reused(source, found, outcome, scope, pipeline)
     findings = _known([*outcome.findings, *reused], configs, baseline, stats)
+    floor = config.min_confidence if min_confidence is None else min_confidence
+    findings = _confident(findings, floor, stats)
     stats.duration_s = time.perf_counter() - started
     unused = unused_entries(pipeline, scope.excluder, stats, len(config.ignore))
     ordered = tuple(sorted(findings, key=lambda f: f.sort_key))

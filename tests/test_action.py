@@ -177,7 +177,7 @@ def test_job_summary_lists_findings_redacted(repo: Path, tmp_path: Path) -> None
     commit(repo, "app.py", f"T = '{TOKEN}'\n")
     run_step("Scan", repo, {"HEX_GUARD_ARGS": "scan ."}, tmp_path)
     summary = (tmp_path / "summary.md").read_text()
-    assert "| severity | rule | location |" in summary
+    assert "| severity | confidence | rule | location |" in summary
     assert "`app.py:1:6`" in summary and "hex-api-token" in summary
     assert TOKEN not in summary and "hxtw_" in summary
 

@@ -56,12 +56,14 @@ def test_json_report_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "files_skipped",
         "suppressed",
         "baselined",
+        "below_confidence",
         "duration_s",
     }
     (finding,) = doc["findings"]
     assert set(finding) == {
         "rule_id",
         "severity",
+        "confidence",
         "description",
         "path",
         "line",

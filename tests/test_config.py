@@ -372,7 +372,7 @@ counter_examples = ["key = acme_aaaaaaaaaaaaaaaaaaaaaaaa"]
     assert main(["rules", "--check"]) == 1
     assert "rule acme-key: counter_examples[0] is reported" in capsys.readouterr().err
     assert main(["rules"]) == 0
-    assert "acme-key [high] (config)" in capsys.readouterr().out
+    assert "acme-key [high, medium confidence] (config)" in capsys.readouterr().out
 
 
 def test_catastrophic_custom_regex_fails_closed(

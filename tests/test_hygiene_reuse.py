@@ -5,7 +5,7 @@ from __future__ import annotations
 from hex_guard.finding import fingerprint
 from hex_guard.hygiene import environments, reuse
 from hex_guard.records import Finding
-from hex_guard.rules import Severity
+from hex_guard.rules import Confidence, Severity
 
 VALUE = "Tr0ub4dor-" + "9x7Lq2"
 OTHER = "Zq8" + "vW3nLp0rT"
@@ -15,6 +15,7 @@ def finding(path: str, secret: str, line: int = 2, rule: str = "dotenv-secret") 
     return Finding(
         rule_id=rule,
         severity=Severity.MEDIUM,
+        confidence=Confidence.MEDIUM,
         description="d",
         hint="h",
         path=path,

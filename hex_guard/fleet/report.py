@@ -17,7 +17,7 @@ from hex_guard.fleet.repos import Repo
 from hex_guard.fleet.task import RepoOutcome
 from hex_guard.records import CellProvenance, Finding, GitProvenance
 from hex_guard.report import ReportOptions
-from hex_guard.rules import Rule, Severity
+from hex_guard.rules import Confidence, Rule, Severity
 from hex_guard.scan import ScanResult, Stats
 
 FORMATS = ("text", "json", "sarif")
@@ -108,6 +108,8 @@ def finding_from_dict(data: Mapping[str, Any], hints: Mapping[str, str]) -> Find
     return Finding(
         rule_id=data["rule_id"],
         severity=Severity[data["severity"].upper()],
+        # A repository report written before findings carried a confidence has none.
+        confidence=Confidence[data.get("confidence", "medium").upper()],
         description=data["description"],
         hint=hints.get(data["rule_id"], Rule.hint),
         path=data["path"],

@@ -67,6 +67,7 @@ def config_key(config: Config, show_secrets: bool) -> str:
             r.min_entropy,
             r.check_placeholder,
             str(r.severity),
+            str(r.confidence),
             bool(r.validate),
         )
         for r in config.rules()
@@ -92,6 +93,8 @@ def config_key(config: Config, show_secrets: bool) -> str:
         config.stopwords,
         config.ignore,
         config.inline_markers,
+        # Findings below it are not kept: lowering it must rescan, not trust the old blobs.
+        str(config.min_confidence),
         show_secrets,
     ]
     return hashlib.sha256(json.dumps(material).encode()).hexdigest()[:16]

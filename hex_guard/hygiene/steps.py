@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from hex_guard.finding import fingerprint
 from hex_guard.hygiene import outputs
 from hex_guard.records import CellProvenance, Finding, Found, Fragment, GitProvenance, Outcome
-from hex_guard.rules import Severity
+from hex_guard.rules import Confidence, Severity
 
 if TYPE_CHECKING:
     from hex_guard.hygiene import environments, personal_data, reuse
@@ -135,6 +135,8 @@ def _data_finding(
     return Finding(
         rule_id=rule_id,
         severity=severity,
+        # A heuristic over cells and columns, not a credential format.
+        confidence=Confidence.MEDIUM,
         description=description,
         hint=hint,
         path=fragment.display_path,

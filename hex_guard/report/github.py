@@ -34,7 +34,11 @@ def _line(finding: Finding, options: ReportOptions) -> str:
             ("col", finding.column),
             ("endLine", finding.end_line),
             ("endColumn", finding.end_column),
-            ("title", f"hex-guard {finding.rule_id} ({finding.severity})"),
+            (
+                "title",
+                f"hex-guard {finding.rule_id} ({finding.severity}, "
+                f"{finding.confidence} confidence)",
+            ),
         )
     )
     message = f"{finding.described(options.show_secrets)}. {finding.hint}"

@@ -71,6 +71,11 @@ def vulnerability(finding: Finding, options: ReportOptions) -> dict[str, Any]:
             {"type": "hex_guard_rule_id", "name": f"hex-guard {finding.rule_id}",
              "value": finding.rule_id}
         ],
+        # Schema 15.x has no `confidence` field (1.x-14.x had one); `details`, a named list of
+        # typed fields that the vulnerability page shows, is where the schema puts such facts.
+        "details": {
+            "confidence": {"type": "text", "name": "Confidence", "value": str(finding.confidence)}
+        },
         "location": {
             "file": finding.repo_path,
             "start_line": finding.line,

@@ -18,6 +18,7 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule_id": finding.rule_id,
         "severity": str(finding.severity),
+        "confidence": str(finding.confidence),
         "description": finding.description,
         "path": finding.path,
         "line": finding.line,
@@ -50,6 +51,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "files_skipped": len(stats.skipped),
             "suppressed": stats.suppressed,
             "baselined": stats.baselined,
+            "below_confidence": stats.below_confidence,
             "duration_s": round(stats.duration_s, 3),
         },
     }

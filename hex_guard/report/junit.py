@@ -38,7 +38,10 @@ def _finding_case(suite: ET.Element, finding: Finding, options: ReportOptions) -
     failure = ET.SubElement(
         case,
         "failure",
-        message=_xml(f"{finding.rule_id} ({finding.severity}): {finding.description}"),
+        message=_xml(
+            f"{finding.rule_id} ({finding.severity}, {finding.confidence} confidence): "
+            f"{finding.description}"
+        ),
         type=finding.rule_id,
     )
     commit = f"\ncommit: {finding.commit}" if finding.commit else ""

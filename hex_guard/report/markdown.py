@@ -21,8 +21,8 @@ def _row(finding: Finding, options: ReportOptions) -> str:
     where = f"{finding.path}:{finding.line}:{finding.column}"
     commit = _cell(finding.commit[:12]) if finding.commit else ""
     return (
-        f"| {finding.severity} | {_cell(finding.rule_id)} | {_cell(where)} | "
-        f"{_cell(finding.shown_secret(options.show_secrets))} | {commit} | "
+        f"| {finding.severity} | {finding.confidence} | {_cell(finding.rule_id)} | "
+        f"{_cell(where)} | {_cell(finding.shown_secret(options.show_secrets))} | {commit} | "
         f"{_cell(finding.fingerprint)} |"
     )
 
@@ -37,8 +37,8 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     lines = [head, ""]
     if count:
         lines += [
-            "| severity | rule | location | secret | commit | fingerprint |",
-            "|---|---|---|---|---|---|",
+            "| severity | confidence | rule | location | secret | commit | fingerprint |",
+            "|---|---|---|---|---|---|---|",
             *(_row(f, options) for f in result.findings[:MAX_ROWS]),
             "",
         ]

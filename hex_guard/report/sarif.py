@@ -14,7 +14,7 @@ from urllib.parse import quote
 from hex_guard import __version__
 from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
-from hex_guard.rules import RULES, Rule, Severity
+from hex_guard.rules import RULES, Confidence, Rule, Severity
 from hex_guard.scan import ScanResult
 
 INFORMATION_URI = "https://github.com/hex-guard/hex-guard"
@@ -35,6 +35,16 @@ _SECURITY_SEVERITY = {
     Severity.LOW: "3.0",
 }
 
+
+# GitHub code scanning reads `properties.precision` of a rule ("very-high", "high", "medium" or
+# "low"; how often its results are true) and shows the most precise alerts first (docs.github.com,
+# "SARIF support for code scanning", reportingDescriptor object). Our levels map one to one; none
+# claims very-high.
+PRECISION = {
+    Confidence.HIGH: "high",
+    Confidence.MEDIUM: "medium",
+    Confidence.LOW: "low",
+}
 
 # `--verify` found the credential working (result property; rules keep their own score).
 LIVE_SECURITY_SEVERITY = "10.0"
@@ -59,7 +69,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {
             "security-severity": _SECURITY_SEVERITY[rule.severity],
-            "precision": "high" if rule.severity >= Severity.HIGH else "medium",
+            "precision": PRECISION[rule.confidence],
             "tags": ["security", "secret", "external/cwe/cwe-798"],
         },
     }
@@ -74,7 +84,14 @@ def _rules_for(result: ScanResult) -> list[Rule]:
         if finding.rule_id not in known:
             known.add(finding.rule_id)
             rules.append(
-                Rule(finding.rule_id, finding.description, finding.severity, "", hint=finding.hint)
+                Rule(
+                    finding.rule_id,
+                    finding.description,
+                    finding.severity,
+                    "",
+                    hint=finding.hint,
+                    confidence=finding.confidence,
+                )
             )
     return rules
 
@@ -116,15 +133,16 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         ],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
-    properties = {_property_name(k): v for k, v in finding.provenance().items()}
+    # The rule's precision again, per result: a merged or filtered report stays readable alone.
+    properties: dict[str, Any] = {"precision": PRECISION[finding.confidence]}
+    properties.update((_property_name(k), v) for k, v in finding.provenance().items())
     properties.update((_property_name(k), v) for k, v in finding.properties)
     verification = finding.verification
     if verification is not None and verification.status.value == "live":
         # A credential proven to work outranks any rule's default: top of GitHub's scale.
         entry["level"] = "error"
         properties["security-severity"] = LIVE_SECURITY_SEVERITY
-    if properties:
-        entry["properties"] = properties
+    entry["properties"] = properties
     return entry
 
 

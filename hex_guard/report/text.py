@@ -46,7 +46,8 @@ def _block(finding: Finding, options: ReportOptions) -> str:
     if finding.verification is not None:
         provenance += f"  verification: {finding.verification.note}\n"
     return (
-        f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity}\n"
+        f"{_paint(location, _BOLD, options)} {finding.rule_id} {severity} "
+        f"({finding.confidence} confidence)\n"
         f"  {finding.described(options.show_secrets)}\n"
         f"{provenance}"
         f"  fingerprint: {finding.fingerprint}\n"
@@ -99,6 +100,11 @@ def summary(result: ScanResult, config: Config | None = None) -> str:
         lines.append(f"hex-guard: {stats.suppressed} finding(s) suppressed by the allowlist.")
     if stats.baselined:
         lines.append(f"hex-guard: {stats.baselined} known finding(s) in the baseline not reported.")
+    if stats.below_confidence:
+        lines.append(
+            f"hex-guard: {stats.below_confidence} finding(s) below the minimum confidence not "
+            "reported (--min-confidence, config min-confidence)."
+        )
     return "\n".join(lines) + "\n"
 
 
