@@ -43,7 +43,7 @@ def target(secret: str, ctx: Context | None) -> Target | Verification:
     candidates = _candidates(ctx)
     if not candidates:
         return unverifiable("no workspace host next to the token", SERVICE)
-    foreign = [v for _, v in candidates if base_url(v) is None or not _workspace_url(v)]
+    foreign = [v for _, v in candidates if not _workspace_url(v)]
     usable = sorted((d, v) for d, v in candidates if v not in foreign)
     if not usable:
         return unverifiable("the host next to the token is not a Databricks workspace", SERVICE)

@@ -50,10 +50,7 @@ def plan(finding: Verifiable, options: VerifyOptions) -> Target | Verification:
         return unverifiable(f"no verifier for {rule} yet")
     if ctx is None:
         return unverifiable("the text around the finding is not available")
-    planned = parser(ctx)
-    if isinstance(planned, Target) and planned.service == DATABRICKS:
-        return databricks.target(finding.secret, ctx)
-    return planned
+    return parser(ctx)
 
 
 def verify_findings(findings: Sequence[Verifiable], options: VerifyOptions) -> list[Verification]:
