@@ -417,3 +417,32 @@ def test_mysql_error_numbers(code: object, status: Status, reason: str) -> None:
 
     verdict = mysql._classify((code, "message"), "h:3306")
     assert verdict.status is status and reason in verdict.reason
+
+
+@pytest.fixture
+def open_redis() -> Iterator[Server]:
+    """A Redis of its own: the test changes its users and its password."""
+    pytest.importorskip("redis")
+    from tests.verify_servers import redis_server
+
+    with redis_server() as server:
+        yield server
+
+
+@pytest.mark.slow
+def test_redis_without_a_password_and_a_user_without_ping(open_redis: Server) -> None:
+    import redis
+
+    admin = redis.Redis(host=open_redis.host, port=open_redis.port, password=open_redis.password)
+    admin.execute_command("ACL", "SETUSER", "etl", "on", f">{PW}", "+@all", "-ping")
+    admin.close()
+    url = f"REDIS_URL=redis://etl:{PW}@{open_redis.host}:{open_redis.port}/0\n"
+    [verdict] = verify_findings(found(url, ".env"), VerifyOptions(timeout=5.0))
+    assert (verdict.status, verdict.reason) == (Status.LIVE, "logged in (PING not permitted)")
+
+    admin = redis.Redis(host=open_redis.host, port=open_redis.port, password=open_redis.password)
+    admin.execute_command("CONFIG", "SET", "requirepass", "")
+    admin.close()
+    url = f"REDIS_URL=redis://:{PW}@{open_redis.host}:{open_redis.port}/0\n"
+    [verdict] = verify_findings(found(url, ".env"), VerifyOptions(timeout=5.0))
+    assert verdict.status is Status.UNVERIFIABLE and "no password set" in verdict.reason

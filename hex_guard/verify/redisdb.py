@@ -26,6 +26,11 @@ def check(t: Target, timeout: float) -> Verification:
             ssl=t.tls,
             retry=Retry(NoBackoff(), 0),
             single_connection_client=True,
+            # RESP2: a password alone goes as `AUTH <password>`, which a server with no password
+            # refuses ("called without any password configured"). redis-py 8 defaults to RESP3,
+            # whose `HELLO 3 AUTH default <password>` such a server accepts for any password, so
+            # every password found for it was reported live.
+            protocol=2,
         )
         try:
             client.ping()
