@@ -200,6 +200,31 @@ def test_extra_true_positives(rule_id: str, text: str) -> None:
     assert [f.rule_id for f in scan(text)] == [rule_id]
 
 
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("application.properties", "spring.datasource.password:{pw}\n"),
+        ("conf/app.properties", "server.port=8080\n  db.password:{pw}\n"),
+        ("odbc.ini", "[warehouse]\nDriver=Snowflake\npassword:{pw}\n"),
+        ("setup.cfg", "[db]\npassword:{pw}\n"),
+    ],
+)
+def test_a_colon_entry_at_a_line_start_is_a_properties_or_ini_password(
+    path: str, text: str
+) -> None:
+    """Java properties and ini take `:` as the separator with or without spaces, so a bare
+    `key:value` that begins its line is an entry; the precision fix for `key:value` inside a
+    string's text (issue 9, prefect's tests) must not drop it."""
+    from hex_guard.rules.fake import pw
+
+    secret = pw("colon-entry")
+    assert [(f.rule_id, f.secret) for f in scan(text.format(pw=secret), path)] == [
+        ("keyed-password", secret)
+    ]
+    inside = f'assert url.password == "db-password:{secret}"\n'
+    assert scan(inside, path) == []
+
+
 @pytest.mark.parametrize("text", EXTRA_FALSE)
 def test_extra_false_positives(text: str) -> None:
     assert scan(text) == []

@@ -122,9 +122,16 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
         return False
     if m.group("q") is None and (_BARE_NOT_LITERAL.search(value) or _EXPRESSION.match(value)):
         return False
-    if m.group("q") is None and m.group("op") == b":" and m.start("secret") == m.end("op"):
-        # `key:value` with no space is no YAML mapping: a string's text (`"the-password:has:
-        # funky!@stuff"`, issue 9, prefect's tests), a JS object's reference, a URL.
+    if (
+        m.group("q") is None
+        and m.group("op") == b":"
+        and m.start("secret") == m.end("op")
+        and not _begins_line(data, m.start("key"))
+    ):
+        # `key:value` with no space inside a line is no YAML mapping: a string's text
+        # (`"the-password:has:funky!@stuff"`, issue 9, prefect's tests), a JS object's
+        # reference, a URL. At the start of a line it is a Java properties or ini entry (both
+        # formats take `:` as the separator, with or without spaces).
         return False
     if not _names_the_secret(key) or _public_by_vendor(key):
         return False
@@ -136,6 +143,15 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
     if call is not None and v.not_a_driver(call):
         return False
     return not v.user_beside(data, m, value)
+
+
+def _begins_line(data: bytes, pos: int) -> bool:
+    """Only indentation stands before `pos` on its line (looked at up to 64 bytes back)."""
+    lo = max(0, pos - 64)
+    newline = data.rfind(b"\n", lo, pos)
+    if newline == -1 and lo > 0:
+        return False
+    return not data[newline + 1 : pos].strip()
 
 
 def _public_by_vendor(key: str) -> bool:
