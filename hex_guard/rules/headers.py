@@ -50,6 +50,9 @@ def _bearer_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     return classes >= 2
 
 
+# RFC 7617 §2: a user-id holds no colon or control character; one with quotes or braces is the
+# head of a JSON document (a JWT pasted after `Basic`), not a user.
+_USER_ID = re.compile(r"^[^\x00-\x1f\x7f\"'{}\[\]<>]{0,128}$")
 # The standards' own examples, copied into every tutorial: RFC 7617 §2 and RFC 2617 §2.
 _PUBLISHED = frozenset({"Aladdin:open sesame"})
 
@@ -64,6 +67,8 @@ def _basic_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     user, colon, password = decoded.decode("utf-8", "replace").partition(":")
     text = user + colon + password
     if not colon or len(password) < 4 or "\ufffd" in text or text in _PUBLISHED:
+        return False
+    if not _USER_ID.match(user) or not password.isprintable():
         return False
     return not is_placeholder(password) and not v.derived_from_user(user, password)
 
@@ -143,6 +148,8 @@ HEADER_RULES: tuple[Rule, ...] = (
             'headers = {"Authorization": "Basic " + encoded}',
             # No password at all.
             "Authorization: Basic " + b64("browser:"),
+            # gitleaks' curl-auth-header false positives: a JWT sent with the wrong scheme.
+            "Authorization: Basic " + jwt("basic-jwt"),
         ),
     ),
 )

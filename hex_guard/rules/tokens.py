@@ -132,26 +132,31 @@ def _docker_config(user: str, password: str) -> str:
 
 
 TOKEN_RULES: tuple[Rule, ...] = (
-    # AWS IAM "Unique identifiers": AKIA is an access key, ASIA a temporary (STS) one; access
-    # key ids are 20 characters
-    # (docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html,
+    # AWS IAM "Understanding unique ID prefixes": AKIA is an access key, ASIA a temporary (STS)
+    # one, ABIA an STS service bearer token, ACCA a context-specific credential (the other
+    # prefixes name users, roles and policies, not credentials); access key ids are 20 characters
+    # (docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-prefixes,
     # STS GetAccessKeyInfo: "AKIAIOSFODNN7EXAMPLE").
     _token(
         "aws-access-key-id",
-        "AWS access key id (AKIA long-term, ASIA temporary)",
+        "AWS access key id (AKIA long-term, ASIA temporary, ABIA bearer, ACCA context-specific)",
         Severity.HIGH,
-        ((("AKIA", "ASIA"), "[A-Z0-9]{16}"),),
+        ((("AKIA", "ASIA", "ABIA", "ACCA"), "[A-Z0-9]{16}"),),
         hint="Deactivate the key in IAM (and rotate its secret); use a role or SSO instead.",
         examples=(
             f"AWS_ACCESS_KEY_ID={_AKIA}",
             f'aws_access_key_id = "{_AKIA}"',
             f"CREDENTIALS = (AWS_KEY_ID = '{_AKIA}' AWS_SECRET_KEY = '...')",
+            f"bearer_token = ABIA{fake('aws-abia', 16, UPPER36)}",
+            f'{{"AccessKeyId": "ACCA{fake("aws-acca", 16, UPPER36)}"}}',
         ),
         counter_examples=(
             "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
             "AKIAXXXXXXXXXXXXXXXX",
             f"XAKIA{fake('inner', 16, UPPER36)}",
             "akia1234567890abcdef",
+            # AWS's own docs: a role's unique id (AROA), not a credential.
+            f"RoleId: AROA{fake('aws-aroa', 17, UPPER36)}",
         ),
     ),
     # AWS secret access keys are 40 characters of base64 (STS GetAccessKeyInfo:
