@@ -2,8 +2,10 @@
 
 Compiling the gates costs ~15 ms with keywords only (a hook run) and ~100-200 ms with the gate
 regexes (a tree or history scan); loading the same database costs well under 1 ms. The file
-name is a hash of everything the compile depends on (the expressions, their ids and flags, the
-mode, the hyperscan version), so a changed rule set or config never loads a stale database.
+starts with everything the compile depends on (the expressions, their ids and flags, the mode,
+the hyperscan version), compared byte for byte on load, and is named by its CRC: a changed rule
+set or config never loads a stale database. (zlib, not hashlib: importing hashlib costs a hook
+run ~4 ms.)
 
 Only compiled patterns are written (the rules' gates, and gates of a config's own rules),
 never scanned content. Any problem with the cache (no home, read-only disk, a file from another
@@ -13,10 +15,10 @@ same database, so a broken cache can cost time, never a finding.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
+import zlib
 from contextlib import suppress
 from typing import Any
 
@@ -24,7 +26,7 @@ from typing import Any
 Patterns = tuple[list[bytes], list[int], list[int]]
 
 # Bumped when the file layout below changes.
-_FORMAT = b"hex-guard prefilter cache 1"
+_FORMAT = b"hex-guard prefilter cache 1\n"
 _SUFFIX = ".hsdb"
 # A database for every rule hex-guard ships is ~0.3 MB; anything far larger is not ours.
 _MAX_BYTES = 64 << 20
@@ -54,11 +56,12 @@ def compiled(hyperscan: Any, patterns: Patterns) -> Any:
     directory = cache_dir()
     if directory is None:
         return _compile(hyperscan, patterns, mode)
-    path = os.path.join(directory, _key(hyperscan, patterns, mode) + _SUFFIX)
-    database = _load(hyperscan, path, mode)
+    key = _key(hyperscan, patterns, mode)
+    path = os.path.join(directory, f"{zlib.crc32(key):08x}-{len(key):x}{_SUFFIX}")
+    database = _load(hyperscan, path, key, mode)
     if database is None:
         database = _compile(hyperscan, patterns, mode)
-        _store(hyperscan, database, directory, path)
+        _store(hyperscan, database, directory, path, key)
     return database
 
 
@@ -69,18 +72,17 @@ def _compile(hyperscan: Any, patterns: Patterns, mode: int) -> Any:
     return database
 
 
-def _key(hyperscan: Any, patterns: Patterns, mode: int) -> str:
+def _key(hyperscan: Any, patterns: Patterns, mode: int) -> bytes:
+    """Everything the compiled database depends on, as bytes."""
     expressions, ids, flags = patterns
-    digest = hashlib.sha256(_FORMAT)
     version = str(getattr(hyperscan, "__version__", "unknown"))
-    digest.update(repr((version, mode, ids, flags)).encode())
-    for expression in expressions:
-        # Length-prefixed, so no two expression lists hash alike by concatenation.
-        digest.update(len(expression).to_bytes(8, "big") + expression)
-    return digest.hexdigest()
+    parts = [_FORMAT, repr((version, mode, ids, flags)).encode()]
+    # Length-prefixed, so no two expression lists give the same bytes by concatenation.
+    parts += [len(e).to_bytes(8, "big") + e for e in expressions]
+    return b"".join(parts)
 
 
-def _load(hyperscan: Any, path: str, mode: int) -> Any:
+def _load(hyperscan: Any, path: str, key: bytes, mode: int) -> Any:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -96,8 +98,11 @@ def _load(hyperscan: Any, path: str, mode: int) -> Any:
         return None
     finally:
         os.close(fd)
-    checksum, body = blob[:32], blob[32:]
-    if hashlib.sha256(body).digest() != checksum:
+    header = len(key).to_bytes(8, "big") + key
+    if not blob.startswith(header):
+        return None  # another rule set whose key shares the file name, or a damaged file
+    checksum, body = blob[len(header) : len(header) + 4], blob[len(header) + 4 :]
+    if zlib.crc32(body).to_bytes(4, "big") != checksum:
         return None
     try:
         database = hyperscan.loadb(body, mode)
@@ -108,7 +113,7 @@ def _load(hyperscan: Any, path: str, mode: int) -> Any:
     return database
 
 
-def _store(hyperscan: Any, database: Any, directory: str, path: str) -> None:
+def _store(hyperscan: Any, database: Any, directory: str, path: str, key: bytes) -> None:
     import tempfile
 
     try:
@@ -119,7 +124,8 @@ def _store(hyperscan: Any, database: Any, directory: str, path: str) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(hashlib.sha256(body).digest() + body)
+            handle.write(len(key).to_bytes(8, "big") + key)
+            handle.write(zlib.crc32(body).to_bytes(4, "big") + body)
         os.replace(temporary, path)  # atomic: a concurrent run sees the old file or the new
     except OSError:
         _remove(temporary)

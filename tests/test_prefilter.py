@@ -96,6 +96,18 @@ def test_a_damaged_cache_file_is_compiled_again_and_replaced(
     assert stored.read_bytes() == good
 
 
+def test_a_cache_file_compiled_for_other_patterns_is_not_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEX_GUARD_CACHE_DIR", str(tmp_path))
+    expected = _hits(Engine(gates=True))
+    (mine,) = _cached(tmp_path)
+    Engine(gates=False)
+    (other,) = set(_cached(tmp_path)) - {mine}
+    other.replace(mine)  # the keyword-only database under the gate regexes' name
+    assert _hits(Engine(gates=True)) == expected
+
+
 def test_an_empty_cache_setting_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
