@@ -15,7 +15,11 @@ class _LazyPattern:
     def __getattr__(self, name: str) -> Any:
         if self._compiled is None:
             self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
+        value = getattr(self._compiled, name)
+        # Kept on the instance, so the next `.search` is a plain attribute lookup: this hook
+        # ran once per call before, ~10,000 times in a tree scan's validators.
+        setattr(self, name, value)
+        return value
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable for spawn-started workers
         return (_LazyPattern, self._args)
