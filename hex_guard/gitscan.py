@@ -28,7 +28,7 @@ from hex_guard.records import (
     Unit,
 )
 from hex_guard.scan import Pipeline, Scope, Stats, scan_fragment
-from hex_guard.sources import BINARY_SNIFF, fragment_from_bytes, read_parts
+from hex_guard.sources import as_text, fragment_from_bytes, read_parts
 
 _ZERO = "0" * 40
 _SHALLOW_HINT = (
@@ -234,10 +234,10 @@ class CommitRange:
 
     def read(self, batch: AddedBlock, max_size: int) -> Iterator[Unit | Skip]:
         display = _display(self.root, batch.path, self.cwd)
-        if b"\0" in batch.data[:BINARY_SNIFF]:  # git diffs everything as text (--text)
-            yield Skip(display, SkipReason.BINARY)
-            return
-        fragment = Fragment(batch.path, display, batch.data, first_line=batch.first_line)
+        # git diffs everything as text (--text): a binary file's added "lines" are scanned as
+        # binary, UTF-16/32 ones decoded (git's line breaks are the text's, so lines hold).
+        data, binary = as_text(batch.data)
+        fragment = Fragment(batch.path, display, data, batch.first_line, binary=binary)
         commit = batch.commit
         provenance = GitProvenance(commit.sha, commit.author, commit.date)
         yield Unit(fragment, os.path.join(self.root, batch.path), provenance)

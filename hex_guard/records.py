@@ -44,6 +44,8 @@ class Fragment:
     # A large file is scanned in overlapping windows (sources.WINDOW): 0 for the whole file or
     # its first window, so statistics count the file once.
     window: int = 0
+    # A NUL in the first bytes, not UTF-16/32 text: scanned all the same, counted apart.
+    binary: bool = False
 
 
 class SkipReason(Enum):

@@ -43,6 +43,8 @@ class Stats:
     # Display paths of what was scanned, for reports with one entry per file (JUnit).
     scanned: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    # Of files_scanned, those scanned as binary (a NUL byte, not UTF-16/32 text).
+    binary: int = 0
     excluded: int = 0
     suppressed: int = 0
     baselined: int = 0
@@ -55,6 +57,7 @@ class Stats:
     def merge(self, other: Stats) -> None:
         self.files_scanned += other.files_scanned
         self.bytes_scanned += other.bytes_scanned
+        self.binary += other.binary
         self.scanned.extend(other.scanned)
         self.skipped.extend(other.skipped)
         self.excluded += other.excluded
@@ -90,6 +93,8 @@ class Pipeline:
     allowlist: Allowlist
     max_size: int
     data: DataCheck = field(default_factory=DataCheck)
+    # Rules whose findings count inside binary content (Fragment.binary).
+    binary_rules: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -108,7 +113,19 @@ class Pipeline:
             if engines is not None:
                 engines[key] = engine
         data = DataCheck(config.data_outputs, config.row_threshold)
-        return cls(engine, Allowlist(config), config.max_file_size, data)
+        return cls(engine, Allowlist(config), config.max_file_size, data, _binary_rules(rules))
+
+
+# PEM private keys: a key file stored in an archive or a keystore is still the key.
+_KEY_RULES = frozenset({"private-key", "private-key-base64"})
+
+
+def _binary_rules(rules: Iterable[Rule]) -> frozenset[str]:
+    """The rules trusted inside binary content: fixed formats (high confidence) and private
+    keys. A keyed rule reads a key name and a value from bytes that are not text: in .NET
+    assemblies `PublicKeyToken=` runs on into the next bytes and passes for a token (9 false
+    alarms in schemastore's DLLs, measured when binaries began to be scanned)."""
+    return frozenset(r.id for r in rules if r.confidence is Confidence.HIGH or r.id in _KEY_RULES)
 
 
 def scan_fragment(
@@ -117,10 +134,13 @@ def scan_fragment(
     """Detect, then allowlist, one fragment; `fs_path` is where allowlist paths look."""
     if fragment.window == 0:
         stats.files_scanned += 1
+        stats.binary += fragment.binary
         stats.scanned.append(fragment.display_path)
     stats.bytes_scanned += len(fragment.data)
     out: list[Finding] = []
     for found, view in decoders.read(pipeline.engine, fragment):
+        if fragment.binary:
+            found = [f for f in found if f.rule_id in pipeline.binary_rules]
         if found:
             # Allowlist first, in the view's own lines (inline markers), then map to the file.
             kept, suppressed = pipeline.allowlist.filter(found, fs_path, view.fragment, stats.used)
@@ -128,7 +148,7 @@ def scan_fragment(
             stats.suppressed += suppressed
             out.extend(view.remap(f) for f in kept)
     out = _one_per_place(out)
-    data = hygiene.data_findings(fragment, pipeline.data)
+    data = [] if fragment.binary else hygiene.data_findings(fragment, pipeline.data)
     if data:
         kept, suppressed = pipeline.allowlist.filter(data, fs_path, fragment, stats.used)
         stats.suppressed += suppressed

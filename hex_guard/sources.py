@@ -106,7 +106,10 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_BINARY = "binary"
+# Content with a NUL that is not UTF-16/32 text: scanned like any other, byte for byte (the
+# engine reads bytes; tokens and keys sit inside .pyc files, sqlite databases, stored jar
+# entries), and counted in the summary as scanned as binary.
+BINARY = "binary"
 
 
 def _decodes(sample: bytes, codec: str) -> bool:
@@ -118,18 +121,55 @@ def _decodes(sample: bytes, codec: str) -> bool:
     return True
 
 
+# Printable ASCII and the whitespace of text: the one byte of a UTF-16/32 unit that is not NUL.
+_ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r\f\v"
+# (codec, bytes per unit, which byte of the unit holds the character). UTF-32 first: half of
+# UTF-32 text's 2-byte units are 00 00, so it never passes for UTF-16.
+_WIDE_LANES = (("utf-32-le", 4, 0), ("utf-32-be", 4, 3), ("utf-16-le", 2, 0), ("utf-16-be", 2, 1))
+_WIDE_SHARE = 0.95
+
+
+def _sniff_wide(sample: bytes) -> str | None:
+    """The codec of UTF-16/32 text without a BOM (Windows tools write it: PowerShell 5's `>`,
+    regedit exports), told by its shape: in nearly every unit one byte is ASCII text and the
+    others are NUL. A diff hunk of UTF-16LE text starts on the NUL after a newline; read as
+    UTF-16BE from there it decodes to the same characters."""
+    for codec, width, lane in _WIDE_LANES:
+        units = len(sample) // width
+        if units < 4:
+            continue
+        whole = sample[: units * width]
+        text = whole[lane::width]
+        ascii_text = units - len(text.translate(None, _ASCII_TEXT))
+        zeros = whole.count(0) - text.count(0)
+        if ascii_text >= _WIDE_SHARE * units and zeros >= _WIDE_SHARE * units * (width - 1):
+            return codec
+    return None
+
+
 def encoding(head: bytes) -> tuple[str | None, int]:
     """How to read content that starts with `head`: (codec, length of its BOM). The codec is
-    None for bytes read as they are (UTF-8, even invalid), `_BINARY` for binary content."""
+    None for bytes read as they are (UTF-8, even invalid), `BINARY` for bytes read as they are
+    that hold a NUL in their first BINARY_SNIFF bytes and are not UTF-16/32 text."""
     if head.startswith(codecs.BOM_UTF8):
         return None, 3
-    if b"\0" not in head[:BINARY_SNIFF]:
+    sample = head[:BINARY_SNIFF]
+    if b"\0" not in sample:
         return None, 0
     for bom, codec in _WIDE_BOMS:
         # FF FE 00 00 may also be UTF-16 starting with U+0000: the sample decides.
-        if head.startswith(bom) and _decodes(head[len(bom) : BINARY_SNIFF], codec):
+        if head.startswith(bom) and _decodes(sample[len(bom) :], codec):
             return codec, len(bom)
-    return _BINARY, 0
+    return _sniff_wide(sample) or BINARY, 0
+
+
+def as_text(data: bytes) -> tuple[bytes, bool]:
+    """Content held whole, as the engine reads it (UTF-16/32 decoded to UTF-8, a BOM dropped),
+    and whether it is binary."""
+    codec, bom = encoding(data)
+    if codec is None or codec == BINARY:
+        return data[bom:], codec == BINARY
+    return _decode(codec, data[bom:]), False
 
 
 def _decode(codec: str, data: bytes) -> bytes:
@@ -154,20 +194,18 @@ def read_parts(
     """One file or blob as fragments: the whole of it when it fits in a window, else
     consecutive windows overlapping by OVERLAP (`Fragment.window` counts them, `first_line`
     keeps line numbers exact). UTF-16/32 text is decoded window by window. Content found larger
-    than `max_size` (a file that grew while read) ends with a TOO_LARGE skip; binary content
-    is one BINARY skip."""
+    than `max_size` (a file that grew while read) ends with a TOO_LARGE skip. Binary content is
+    scanned byte for byte, its fragments marked `binary`."""
     raw = _raw_chunks(read, max_size)
     head = next(raw, b"")
     if head is None:
         yield Skip(display_path, SkipReason.TOO_LARGE, max_size)
         return
     codec, bom = encoding(head)
-    if codec == _BINARY:
-        yield Skip(display_path, SkipReason.BINARY)
-        return
+    binary = codec == BINARY
     chunks: Iterator[bytes | None] = itertools.chain((head[bom:],), raw)
     del head  # one window alive at a time, not two
-    if codec is not None:
+    if codec is not None and not binary:
         chunks = _decoded(codec, chunks)
     buffer, line = b"", 1
     for window in itertools.count():
@@ -183,7 +221,7 @@ def read_parts(
         line += buffer.count(b"\n", 0, cut)
         buffer = buffer[cut:] + more
         del more
-        yield Fragment(repo_path, display_path, buffer, line, window=window)
+        yield Fragment(repo_path, display_path, buffer, line, window=window, binary=binary)
 
 
 def _raw_chunks(read: Read, max_size: int) -> Iterator[bytes | None]:
@@ -270,15 +308,11 @@ def load_parts(target: Target, max_size: int) -> Iterator[Fragment | Skip]:
 def fragment_from_bytes(
     repo_path: str, display_path: str, data: bytes, max_size: int
 ) -> Fragment | Skip:
-    """Classify content held whole: text (UTF-8, even invalid), UTF-16 or UTF-32, or
-    binary."""
+    """Content held whole as one fragment (`as_text`), or a TOO_LARGE skip."""
     if len(data) > max_size:
         return Skip(display_path, SkipReason.TOO_LARGE, max_size)
-    codec, bom = encoding(data)
-    if codec == _BINARY:
-        return Skip(display_path, SkipReason.BINARY)
-    data = data[bom:]
-    return Fragment(repo_path, display_path, data if codec is None else _decode(codec, data))
+    text, binary = as_text(data)
+    return Fragment(repo_path, display_path, text, binary=binary)
 
 
 # Below this many files a process pool costs more than it saves (a hook run stays serial).

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hex_guard.main import cli, main
+from hex_guard.rules.fake import fake
 from tests.conftest import REPO_ROOT, git, write
 
 TOKEN = "hxtw_" + "0123456789abcdef" * 6
@@ -54,6 +55,7 @@ def test_json_report_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "files_scanned",
         "bytes_scanned",
         "files_skipped",
+        "files_binary",
         "suppressed",
         "baselined",
         "below_confidence",
@@ -160,10 +162,13 @@ def test_exclude_globs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "2 file(s) excluded" in err
 
 
+GITHUB = "ghp_" + fake("binary", 36)  # binaries are judged by fixed-format rules only
+
+
 def test_binary_huge_utf16_and_invalid_utf8(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(tmp_path / "blob.bin", b"\x00\x01" + TOKEN.encode())
+    write(tmp_path / "blob.bin", b"\x00\x01" + GITHUB.encode())
     write(tmp_path / "big.txt", ("x" * 99 + "\n") * 20 + TOKEN + "\n")
     write(tmp_path / "utf16.txt", ("line one\nHEX=" + TOKEN + "\n").encode("utf-16"))
     write(tmp_path / "latin.txt", b"caf\xe9 \xff\n" + TOKEN.encode() + b"\n")
@@ -173,9 +178,10 @@ def test_binary_huge_utf16_and_invalid_utf8(
     assert code == 1
     doc = json.loads(out)
     found = {(f["path"], f["line"], f["column"]) for f in doc["findings"]}
-    assert found == {("utf16.txt", 2, 5), ("latin.txt", 2, 1)}
-    assert doc["stats"]["files_skipped"] == 2
-    assert "1 binary" in err and "big.txt: larger than 1000 bytes" in err
+    # A NUL makes a file binary: scanned byte for byte all the same, and counted.
+    assert found == {("utf16.txt", 2, 5), ("latin.txt", 2, 1), ("blob.bin", 1, 3)}
+    assert doc["stats"]["files_skipped"] == 1 and doc["stats"]["files_binary"] == 1
+    assert "1 of them scanned as binary" in err and "big.txt: larger than 1000 bytes" in err
 
 
 def test_rules_command_lists_every_rule_redacted(

@@ -6,7 +6,6 @@ real bare remote.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from hex_guard.main import main
+from hex_guard.rules.fake import fake
 from tests.gitrepo import OTHER, TOKEN, commit, git, run_json, write
 
 # --- item 1: merge commits --------------------------------------------------------------------
@@ -71,15 +71,22 @@ def test_gitattributes_binary_does_not_hide_added_lines(
     assert (finding["path"], finding["line"], finding["commit"]) == ("cfg/app.py", 2, added)
 
 
-def test_real_binary_in_a_diff_is_named_not_scanned(
+def test_real_binary_in_a_diff_is_scanned_as_binary(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = commit(repo, "base")
-    write(repo / "img.png", b"\x89PNG\r\n\x1a\n\x00\x00" + os.urandom(64))
-    git(repo, "add", "img.png")
-    commit(repo, "image")
-    code, _, err = run_json(repo, monkeypatch, capsys, "scan", "--diff", f"{base}..HEAD")
-    assert code == 0 and "img.png" in err and "binary" in err
+    png = b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)).replace(b"\n", b"")
+    write(repo / "img.png", png)
+    token = b"ghp_" + fake("binary", 36).encode()  # a fixed format: judged in binaries
+    write(repo / "data.db", png + b"\n\x00\x07" + token + b"\x00\x00\n")
+    git(repo, "add", "img.png", "data.db")
+    added = commit(repo, "image")
+    code, doc, err = run_json(repo, monkeypatch, capsys, "scan", "--diff", f"{base}..HEAD")
+    assert code == 1 and doc["stats"]["files_skipped"] == 0
+    (finding,) = doc["findings"]
+    line = png.count(b"\n") + 2
+    assert (finding["path"], finding["line"], finding["column"]) == ("data.db", line, 3)
+    assert finding["commit"] == added and "2 of them scanned as binary" in err
 
 
 # --- item 9: a single revision means REV...HEAD --------------------------------------------------

@@ -517,10 +517,11 @@ def test_what_was_not_scanned_stays_named_in_incremental_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = new_repo(tmp_path / "src" / "app")
-    write(repo / "blob.bin", b"\x00\x01" + TOKEN.encode())
-    git(repo, "add", "blob.bin")
-    commit(repo, "binary")
+    write(repo / "blob.txt", "x" * 64 + "\n")
+    git(repo, "add", "blob.txt")
+    commit(repo, "large")
     listing = write(tmp_path / "repos.txt", f"{repo}\n")
+    config = write(tmp_path / "limit.toml", "[tool.hex-guard]\nmax-file-size = 32\n")
     fleet = Fleet(listing, [], {})
     out = tmp_path / "out"
 
@@ -528,11 +529,12 @@ def test_what_was_not_scanned_stays_named_in_incremental_runs(
         (report,) = out.glob("*.json")
         return json.loads(report.read_text(encoding="utf-8"))["skipped"]
 
-    run_fleet(fleet, out, capsys)
+    run_fleet(fleet, out, capsys, "--config", str(config))
     first = skipped()
-    assert [s["reason"] for s in first] == ["binary"] and first[0]["path"].startswith("blob.bin@")
+    assert [s["reason"] for s in first] == ["larger than 32 bytes"]
+    assert first[0]["path"].startswith("blob.txt@")
     commit(repo, "more", {"a.py": "X = 1\n"})
-    run_fleet(fleet, out, capsys)
+    run_fleet(fleet, out, capsys, "--config", str(config))
     assert skipped() == first
-    run_fleet(fleet, out, capsys)
+    run_fleet(fleet, out, capsys, "--config", str(config))
     assert skipped() == first

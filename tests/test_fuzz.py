@@ -119,7 +119,7 @@ def _expected(rule_index: int, example: int) -> tuple[str, str, str]:
 
 EXAMPLES_ALL = [(r, e) for r, rule in enumerate(RULES) for e in range(len(rule.examples))]
 # Text around an example: anything but an allowlist marker (which would rightly hide it) or a
-# NUL byte (which makes the file binary: not scanned, and named as such in the summary).
+# NUL byte (which makes the file binary: scanned by fixed-format rules and private keys only).
 AROUND = TEXT.filter(lambda t: "allow" not in t and "pragma" not in t and "\x00" not in t)
 
 
@@ -163,8 +163,8 @@ def _notebook(where: int) -> dict[str, object]:
     return document
 
 
-# No NUL bytes: a NUL in the first 8 KiB makes any file binary (named in the summary, not
-# scanned), which test_arbitrary_input_never_raises covers.
+# No NUL bytes: a NUL in the first 8 KiB makes any file binary (judged by fixed-format rules
+# only), which test_arbitrary_input_never_raises covers.
 MUTATION = st.tuples(
     st.integers(0, 10_000),
     st.sampled_from(["insert", "delete", "replace"]),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hex_guard.main import main
+from hex_guard.rules.fake import fake
 from tests.gitrepo import OTHER, TOKEN, commit, git, hex_guard_command, run_json, write
 
 # --- staged ---------------------------------------------------------------------------------
@@ -247,15 +248,18 @@ def test_history_serial_and_parallel_agree(
     assert serial == parallel and len(serial) == 1 and serial[0]["commits_count"] == 3
 
 
-def test_history_skips_binary_blobs_and_counts_them(
+def test_history_scans_binary_blobs_and_counts_them(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     commit(repo, "bin", {"a.txt": "x\n"})
-    write(repo / "blob.bin", b"\x00\x01" + TOKEN.encode())
+    # Binary content is judged by fixed-format rules only: a GitHub token, not a Hex one (yet).
+    write(repo / "blob.bin", b"\x00\x01ghp_" + fake("binary", 36).encode())
     git(repo, "add", "blob.bin")
     commit(repo, "binary")
     code, doc, err = run_json(repo, monkeypatch, capsys, "history")
-    assert code == 0 and doc["stats"]["files_skipped"] == 1 and "1 binary" in err
+    assert code == 1 and [f["path"] for f in doc["findings"]] == ["blob.bin"]
+    assert doc["stats"]["files_skipped"] == 0 and doc["stats"]["files_binary"] == 1
+    assert "1 of them scanned as binary" in err
 
 
 @pytest.mark.slow

@@ -43,14 +43,15 @@ def test_file_scan_names_every_skipped_file(
 ) -> None:
     write(tmp_path / "app.py", f"T = '{TOKEN}'\n")
     write(tmp_path / "big.txt", "x" * 2048 + "\n")
-    (tmp_path / "blob.bin").write_bytes(b"\0\1\2" * 10)
+    (tmp_path / "blob.bin").write_bytes(b"\0\1\2" * 10)  # scanned, as binary
+    (tmp_path / "link.py").symlink_to(tmp_path / "app.py")
     doc = _json(tmp_path, monkeypatch, capsys, "scan", "--max-file-size", "1024", ".")
     assert doc["schema_version"] == 1
     assert {s["path"]: s["reason"] for s in doc["skipped"]} == {
         "big.txt": "larger than 1024 bytes",
-        "blob.bin": "binary",
+        "link.py": "symlink",
     }
-    assert doc["stats"]["files_skipped"] == 2
+    assert doc["stats"]["files_skipped"] == 2 and doc["stats"]["files_binary"] == 1
 
 
 def test_demo_tree_with_notebooks_and_decoded_values(

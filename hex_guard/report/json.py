@@ -49,6 +49,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "files_scanned": stats.files_scanned,
             "bytes_scanned": stats.bytes_scanned,
             "files_skipped": len(stats.skipped),
+            "files_binary": stats.binary,
             "suppressed": stats.suppressed,
             "baselined": stats.baselined,
             "below_confidence": stats.below_confidence,

@@ -87,6 +87,9 @@ def summary(result: ScanResult, config: Config | None = None) -> str:
         lines += _next_steps(config)
     else:
         lines.append(f"hex-guard: no secrets found in {stats.files_scanned} file(s).")
+    if stats.binary:
+        # Scanned, not skipped: said so because a binary's line numbers count its newline bytes.
+        lines.append(f"hex-guard: {stats.binary} of them scanned as binary (a NUL byte).")
     skips = stats.skip_summary()
     if skips:
         parts = ", ".join(f"{n} {reason}" for reason, n in sorted(skips.items()))
