@@ -437,6 +437,9 @@ KEYED_RULES: tuple[Rule, ...] = (
             f'settings = {{"warehouse_password": "{letters("keyed-letters", 16)}"}}',
             f"  db_passphrase: correct-{letters('pp1', 6).lower()}-battery-"
             f"{letters('pp2', 5).lower()}",
+            # Random lower-case letters are no name, however short (issue 9's recall probe).
+            f"  password: {fake('keyed-low', 12, 'abcdefghijklmnopqrstuvwxyz')}",
+            "  POSTGRES_PASSWORD: Granite4821!",
         ),
         counter_examples=(
             'password = os.environ["DB_PASSWORD"]',
@@ -459,6 +462,8 @@ KEYED_RULES: tuple[Rule, ...] = (
             "MINIO_ROOT_PASSWORD: minio123",
             # issue 9, astronomer-cosmos: base64 of a stock default (`postgres`).
             f"  password: {b64('postgres')}",
+            # issue 9 (held-out metaflow's MinIO dev stack): stock words run together.
+            "  -e MINIO_ROOT_USER=rootuser -e MINIO_ROOT_PASSWORD=rootpass123",
             # issue 9, prefect's settings tests: a key and a colon inside a string's text.
             'assert url.password == "the-password:has:funky!@stuff"',
         ),
