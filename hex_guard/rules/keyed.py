@@ -439,7 +439,8 @@ KEYED_RULES: tuple[Rule, ...] = (
             f"{letters('pp2', 5).lower()}",
             # Random lower-case letters are no name, however short (issue 9's recall probe).
             f"  password: {fake('keyed-low', 12, 'abcdefghijklmnopqrstuvwxyz')}",
-            "  POSTGRES_PASSWORD: Granite4821!",
+            # A person's password: one word, digits and a symbol (assembled: the repo scans itself).
+            f"  POSTGRES_PASSWORD: {'Granite'}{4821}!",
         ),
         counter_examples=(
             'password = os.environ["DB_PASSWORD"]',
