@@ -73,6 +73,43 @@ def _basic_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     return not is_placeholder(password) and not v.derived_from_user(user, password)
 
 
+# How far back the `curl` of a `-u` may be: a command over a few continued lines.
+_CURL_LOOKBACK = 2048
+# `curl` as a word: at the start, or after a character that cannot be part of a name.
+_CURL = re.compile(rb"(?:^|[^\w\-])curl(?![\w\-])")
+# Line breaks: real ones and JSON-escaped ones (a notebook cell or a JSON string holding a
+# script). A line goes on when it ends with `\`; between a notebook cell's source lines there is
+# only JSON glue (`",` and indentation).
+_BREAK = re.compile(rb"\n|\\n")
+_CONTINUED = re.compile(rb"\\[ \t\r]*$|^[\s\",]*$")
+
+
+def _in_curl_command(data: bytes, start: int) -> bool:
+    """Whether the option at `start` belongs to a curl command: `curl` before it, on its line
+    or on lines that each end with a continuation."""
+    window = data[max(0, start - _CURL_LOOKBACK) : start]
+    end = len(window)
+    while True:
+        at = window.rfind(b"curl", 0, end)
+        if at == -1:
+            return False
+        if _CURL.match(window, max(0, at - 1)):
+            break
+        end = at
+    lines = _BREAK.split(window[at + 4 :])
+    return all(_CONTINUED.search(line) for line in lines[:-1])
+
+
+def _curl_user_is_real(data: bytes, m: re.Match[bytes]) -> bool:
+    if not _in_curl_command(data, m.start()):
+        return False
+    user = m.group("user").decode("utf-8", "replace")
+    password = v.secret_of(m)
+    if len(password) < 4 or user.startswith(("$", "%")) or "{" in user:
+        return False
+    return not v.derived_from_user(user, password)
+
+
 _BEARER = fake("bearer1", 43, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_")
 
 HEADER_RULES: tuple[Rule, ...] = (
@@ -116,6 +153,48 @@ HEADER_RULES: tuple[Rule, ...] = (
             # A stock value in a test.
             "Authorization: Bearer your_token_here",
             "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx",
+        ),
+    ),
+    # curl -u/--user <user:password> (curl.se/docs/manpage.html#-u); the command may continue
+    # over `\`-ended lines before the option.
+    Rule(
+        id="curl-user-password",
+        description="User and password on a curl command line (-u / --user user:password)",
+        severity=Severity.HIGH,
+        # Anchored at the option, so every match costs a bounded read; whether it belongs to a
+        # curl command is a bounded look-back (the validator), not a regex that spans lines.
+        pattern=(
+            r"(?<![\w\-])(?:-u|--user)(?:=|[ \t]{1,5})(?P<q>(?:\\?[\"'])?)"
+            r"(?P<user>[^\s\"':\\]{0,128}):(?P<q2>(?:\\?[\"'])?)(?P<secret>[^\s\"'\\]{1,256})(?P=q2)(?P=q)(?=[\s;|&)\\\"',]|$)"
+        ),
+        keywords=("curl",),
+        # The option may sit on a continuation line, away from the keyword: the rule reads the
+        # whole of a file that mentions curl.
+        multiline=True,
+        hint="Change the password (or revoke the API key); pass credentials from the environment "
+        '(`-u "$USER:$PASSWORD"`) or a .netrc file (`--netrc`).',
+        priority=57,
+        confidence=Confidence.MEDIUM,
+        validate=_curl_user_is_real,
+        examples=(
+            f"curl -s -u etl:{pw('curl1')} https://airflow.acme.io/api/v1/dags",
+            f'curl -X POST --user "svc-dbt:{pw("curl2")}" https://dw.acme.io/api/jobs',
+            f"curl -k -X GET https://es.acme.io:9200/_cat \\\n  -u 'elastic:{pw('curl3')}'",
+            f"curl --user=api:{fake('curl4', 32)} https://api.acme.io/v3/messages",
+        ),
+        counter_examples=(
+            # gitleaks' curl-auth-user false positives: variables, slots, stock values.
+            'curl -sL --user "$GITHUB_USERNAME:$GITHUB_PASSWORD" "$GITHUB_URL"',
+            "curl -u <user:password> https://test.com/endpoint",
+            "curl --user neo4j:[PASSWORD] http://localhost:7474/db/data/",
+            'curl -u "${{ env.ELK_ID }}:${{ env.ELK_PASS }}" https://elk',
+            "curl http://127.0.0.1:5000/file --user user:pass --digest",
+            # Airflow's REST API docs: the default admin:admin of a local deployment.
+            'curl -X GET --user "admin:admin" "http://localhost:8080/api/v1/dags"',
+            # No password at all (curl prompts for it).
+            'curl -u "myusername" http://localhost:15130/api/check_user/',
+            # Another command's -u (git push -u, docker run -u) after a curl line that ended.
+            f"curl -s https://acme.io/install.sh\ndocker run -u etl:{pw('curl5')} acme/etl",
         ),
     ),
     # RFC 7617 §2 (the Basic scheme: base64 of user-id ":" password).
