@@ -423,6 +423,7 @@ class Resolver:
         self._by_dir: dict[str, tuple[Config, ...]] = {}
         self._by_file: dict[str, Config] = {}
         self._matchers: dict[int, PathMatcher] = {}
+        self._excluding: dict[str, tuple[PathMatcher, ...]] = {}
         # The config of the directory the run starts in: reports, `--report-unused`, history.
         self.primary = self._chain(os.getcwd())[0]
 
@@ -435,6 +436,7 @@ class Resolver:
         resolver._keep_context = False
         resolver._fixed = (config,)
         resolver._by_dir, resolver._by_file, resolver._matchers = {}, {}, {}
+        resolver._excluding = {}
         resolver.primary = config
         return resolver
 
@@ -470,7 +472,14 @@ class Resolver:
 
     def excluded(self, fs_path: str) -> bool:
         """Whether the file's config, or one above it, excludes it."""
-        return any(self.excluder(c).matches(fs_path) for c in self._chain(os.path.dirname(fs_path)))
+        directory = os.path.dirname(fs_path)
+        matchers = self._excluding.get(directory)
+        if matchers is None:
+            # Per directory, and only matchers with globs: asked per file, the chain of
+            # matchers cost ~6 us a file, 84 ms of CPU on a 14,000-file tree.
+            made = [self.excluder(c) for c in self._chain(directory)]
+            matchers = self._excluding[directory] = tuple(m for m in made if m.globs)
+        return any(m.matches(fs_path) for m in matchers) if matchers else False
 
     def _chain(self, directory: str) -> tuple[Config, ...]:
         """The configs from the nearest above `directory` up to the repository root."""
