@@ -374,16 +374,6 @@ def stream_blobs(shas: Sequence[str], cwd: str, max_size: int) -> Iterator[Itera
             writer.join()
 
 
-@contextmanager
-def read_blobs(
-    shas: Sequence[str], cwd: str, max_size: int
-) -> Iterator[Iterator[tuple[str, int, bytes | None]]]:
-    """`stream_blobs` with each blob's content read whole (at most `max_size` bytes), for
-    callers that search a blob as one string."""
-    with stream_blobs(shas, cwd, max_size) as blobs:
-        yield ((sha, size, None if c is None else c.read_all()) for sha, size, c in blobs)
-
-
 def _blobs(proc: subprocess.Popen[bytes], count: int, max_size: int) -> Iterator[Blob]:
     out = proc.stdout
     assert out is not None

@@ -28,7 +28,7 @@ from hex_guard.records import (
     Unit,
 )
 from hex_guard.scan import Pipeline, Scope, Stats, scan_fragment
-from hex_guard.sources import as_text, fragment_from_bytes, read_parts
+from hex_guard.sources import as_text, read_parts
 
 _ZERO = "0" * 40
 _SHALLOW_HINT = (
@@ -112,17 +112,19 @@ def _against_tree(
 ) -> ReuseView:
     """A reuse view of `findings` plus the findings of the tree's other blobs that hold one of
     their values (context only: a group must include one of `findings`)."""
-    root, cwd = source.root, source.cwd
+    root, cwd, max_size = source.root, source.cwd, pipeline.max_size
 
-    def read(shas: list[str]) -> Iterator[tuple[str, int, bytes | None]]:
-        with git.read_blobs(shas, root, pipeline.max_size) as blobs:
-            yield from blobs
+    def read(pairs: list[tuple[str, str]]) -> Iterator[Iterator[Fragment]]:
+        # In windows, like every blob: a large blob in the tree is never held whole.
+        with git.stream_blobs([sha for _, sha in pairs], root, pipeline.max_size) as blobs:
+            for (path, _), (_, _, content) in zip(pairs, blobs):
+                if content is not None:
+                    parts = read_parts(content.read, path, _display(root, path, cwd), max_size)
+                    yield (p for p in parts if isinstance(p, Fragment))
 
-    def scan(path: str, data: bytes) -> list[Finding]:
-        loaded = fragment_from_bytes(path, _display(root, path, cwd), data, pipeline.max_size)
-        if isinstance(loaded, Skip):
-            return []
-        return scan_fragment(pipeline, loaded, os.path.join(root, path), Stats())
+    def scan(fragment: Fragment) -> list[Finding]:
+        fs_path = os.path.join(root, fragment.repo_path)
+        return scan_fragment(pipeline, fragment, fs_path, Stats())
 
     context = hygiene_context.context_findings(
         hygiene_context.Tree(entries, read),

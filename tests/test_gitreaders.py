@@ -24,21 +24,21 @@ def _blob(repo: Path, text: str) -> str:
     ).stdout.strip()
 
 
-def test_read_blobs_returns_content_in_order(repo: Path) -> None:
+def test_stream_blobs_returns_content_in_order(repo: Path) -> None:
     shas = [_blob(repo, "one\n"), _blob(repo, "two two\n")]
-    with git.read_blobs(shas, str(repo), 1 << 20) as blobs:
-        got = list(blobs)
+    with git.stream_blobs(shas, str(repo), 1 << 20) as blobs:
+        got = [(sha, size, c.read_all() if c else None) for sha, size, c in blobs]
     assert got == [(shas[0], 4, b"one\n"), (shas[1], 8, b"two two\n")]
 
 
-def test_read_blobs_drops_content_over_the_limit(repo: Path) -> None:
+def test_stream_blobs_drops_content_over_the_limit(repo: Path) -> None:
     sha = _blob(repo, "x" * 100)
-    with git.read_blobs([sha], str(repo), 10) as blobs:
+    with git.stream_blobs([sha], str(repo), 10) as blobs:
         assert list(blobs) == [(sha, 100, None)]
 
 
 def test_a_missing_object_raises(repo: Path) -> None:
-    with pytest.raises(GitError, match="missing"), git.read_blobs(["0" * 40], str(repo), 10) as b:
+    with pytest.raises(GitError, match="missing"), git.stream_blobs(["0" * 40], str(repo), 10) as b:
         list(b)
 
 
@@ -46,21 +46,21 @@ def test_a_failing_cat_file_raises(tmp_path: Path) -> None:
     # Not a repository: cat-file exits non-zero before answering anything.
     with (
         pytest.raises(GitError, match="cat-file"),
-        git.read_blobs(["0" * 40], str(tmp_path), 10) as b,
+        git.stream_blobs(["0" * 40], str(tmp_path), 10) as b,
     ):
         list(b)
 
 
 def test_a_reader_left_early_is_still_reaped_and_checked(repo: Path) -> None:
     shas = [_blob(repo, f"{i}\n" * 5000) for i in range(20)]
-    with git.read_blobs(shas, str(repo), 1 << 20) as blobs:
+    with git.stream_blobs(shas, str(repo), 1 << 20) as blobs:
         next(blobs)  # zip() stops like this when the other side runs out
     # Leaving the block drained and waited: nothing is left running (no ResourceWarning).
 
 
 def test_an_error_inside_the_block_kills_the_reader(repo: Path) -> None:
     shas = [_blob(repo, f"{i}\n" * 5000) for i in range(20)]
-    with pytest.raises(KeyError), git.read_blobs(shas, str(repo), 1 << 20) as blobs:
+    with pytest.raises(KeyError), git.stream_blobs(shas, str(repo), 1 << 20) as blobs:
         next(blobs)
         raise KeyError("consumer failed")
 

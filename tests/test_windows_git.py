@@ -166,3 +166,24 @@ def test_large_blob_memory_is_bounded(repo: Path) -> None:
     # as on the disk path (1 KiB units from getrusage).
     assert (big - small) * 1024 < 0.75 * size, (small, big)
     assert (history - small) * 1024 < 0.75 * size, (small, history)
+
+
+def test_reuse_context_reads_the_trees_large_blobs_in_windows(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A staged .env.prod reusing a value deep inside a large committed .env.dev: the committed
+    # blob is searched and scanned window by window, at its true line.
+    uri = "postgresql://etl:Rs8pW2qLx9vT4mZk@db.acme.io:5432/dw"
+    lines = [f"SETTING_{i}=value_{i}\n" for i in range(3000)]
+    lines[2000] = f"DATABASE_URL={uri}\n"
+    write(repo / ".env.dev", "".join(lines))
+    run_git(repo, "add", ".env.dev")
+    run_git(repo, "commit", "-q", "--no-verify", "-m", "dev")
+    write(repo / ".env.prod", f"DATABASE_URL={uri}\n")
+    run_git(repo, "add", ".env.prod")
+    monkeypatch.setattr(sources, "WINDOW", 4096)
+    monkeypatch.setattr(sources, "OVERLAP", 512)
+    monkeypatch.chdir(repo)
+    doc = _run(repo, capsys, "scan", "--staged")
+    (reuse,) = [f for f in doc["findings"] if f["rule_id"] == "secret-reused-across-environments"]
+    assert ".env.dev:2001" in reuse["properties"]["locations"]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from hex_guard.hygiene import steps
-from hex_guard.records import Finding
+from hex_guard.records import Finding, Fragment
 
 _FILE_MODES = ("100644", "100755")
 
@@ -38,8 +38,9 @@ class Tree:
     """Blobs to search: path -> (mode, blob id), and how to read them."""
 
     entries: Mapping[str, tuple[str, str]]
-    # Reads blob ids, yielding (id, size, content or None when over the size limit).
-    read: Callable[[list[str]], Iterable[tuple[str, int, bytes | None]]]
+    # Reads (path, blob id) pairs, yielding each blob's fragments in order (a large blob in
+    # overlapping windows, none for one over the size limit); each is read before the next.
+    read: Callable[[list[tuple[str, str]]], Iterable[Iterable[Fragment]]]
 
 
 def context_findings(
@@ -47,10 +48,10 @@ def context_findings(
     skip: set[str],
     wanted: list[bytes],
     excluded: Callable[[str], bool],
-    scan: Callable[[str, bytes], list[Finding]],
+    scan: Callable[[Fragment], list[Finding]],
 ) -> list[Finding]:
-    """Findings in the tree's other blobs that hold one of `wanted`; `scan(path, data)` runs
-    the engine on one blob."""
+    """Findings in the tree's other blobs that hold one of `wanted`; `scan(fragment)` runs
+    the engine on one blob, or one window of a large one."""
     if not wanted:
         return []
     paths = [
@@ -59,8 +60,8 @@ def context_findings(
         if p not in skip and mode in _FILE_MODES and not excluded(p)
     ]
     out: list[Finding] = []
-    shas = [tree.entries[p][1] for p in paths]
-    for path, (_, _, data) in zip(paths, tree.read(shas)):
-        if data is not None and any(n in data for n in wanted):
-            out.extend(scan(path, data))
+    for fragments in tree.read([(p, tree.entries[p][1]) for p in paths]):
+        for fragment in fragments:
+            if any(n in fragment.data for n in wanted):
+                out.extend(scan(fragment))
     return out
