@@ -213,6 +213,7 @@ _SLOT_WORDS = _WORDS | frozenset(
         "bad",
         "good",
         "other",
+        "another",
         "diff",
         "fallback",
         "sensitive",
@@ -424,24 +425,38 @@ def _words(value: str) -> list[str]:
 
 
 def _is_slot_phrase(value: str) -> bool:
-    """`your_db_password_here`, `Strong!Passw0rd`, `ReallyStrongPwd1234%^&*`: slot words only."""
+    """`your_db_password_here`, `Strong!Passw0rd`, `ReallyStrongPwd1234%^&*`: slot words only.
+    `$` is read both as a separator (`foo$r$6$bar`) and as an `s` (`MySekretPa$$word`)."""
+    return _slot_words_only(value) or ("$" in value and _slot_words_only(value.replace("$", "s")))
+
+
+def _slot_words_only(value: str) -> bool:
     words = [w for w in _words(value) if len(_TRAILING.sub("", w)) > 1]
     if len(words) < 2:
         return False
-    stock = [w for w in words if _forms(w) & _WORDS]
-    return bool(stock) and all(_forms(w) & _SLOT_WORDS for w in words)
+    # A stock word one letter off counts as one (`MySekretPa$$word`, ansible's expect docs).
+    stock = [w for w in words if _forms(w) & _WORDS or _near_stock_word(w)]
+    return bool(stock) and all(_forms(w) & _SLOT_WORDS or w in stock for w in words)
 
 
 _COMPOUND_WORDS = frozenset(w for w in _SLOT_WORDS | _DEFAULTS if len(w) >= 2)
 _STOCK = _WORDS | _DEFAULTS
 _LOWER_STEM = lazy(r"^[a-z]{4,40}$")
+_LOWER_RUNS = lazy(r"[a-z]+")
 
 
 def _is_stock_compound(value: str) -> bool:
-    """`rootpass123`, `adminpassword1`, `supersecret`: stock and slot words run together in
-    lower case (one of them a stock word), give or take a digit or punctuation suffix. A word no
-    list holds (`river`, a random run of letters) leaves a remainder, so the value is kept; so
-    is a compound someone worked on, in leetspeak and mixed case (`Or4cl3Pw77`)."""
+    """`rootpass123`, `adminpassword1`, `supersecret`, `test1@secret`: stock and slot words run
+    together in lower case (one of them a stock word), give or take digits and punctuation. A
+    word no list holds (`river`, a random run of letters) leaves a remainder, so the value is
+    kept; so is a compound someone worked on, in leetspeak and mixed case (`Or4cl3Pw77`)."""
+    if any(c.isupper() for c in value):
+        return False
+    runs = _LOWER_RUNS.findall(value)
+    if len(runs) > 1:  # `test1@secret`: each run of letters a compound or a listed word
+        return all(r in _COMPOUND_WORDS or _is_stock_compound(r) for r in runs) and any(
+            r in _STOCK or _is_stock_compound(r) for r in runs
+        )
     stem = _TRAILING.sub("", value)
     if _LOWER_STEM.match(stem) is None or stem in _COMPOUND_WORDS:
         return False
@@ -510,7 +525,8 @@ def _pronounceable(word: str) -> bool:
 
 
 _BASE64 = lazy(r"^(?:[A-Za-z0-9+/]{4}){1,16}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
-_PRINTABLE = lazy(r"^[\x20-\x7e]{3,}$")
+# A password's characters: no JSON, no markup (base64 of `{"alg":...}` is a JWT header).
+_PRINTABLE = lazy(r"^[A-Za-z0-9 _.@!#$%^&*+=~\-]{3,64}$")
 
 
 def _encodes_placeholder(value: str) -> bool:
