@@ -32,8 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hex_guard.hygiene import outputs, personal_data  # noqa: E402
+from hex_guard.hygiene.steps import DEFAULT_ROW_THRESHOLD  # noqa: E402
 
-THRESHOLD = outputs.DEFAULT_ROW_THRESHOLD
+THRESHOLD = DEFAULT_ROW_THRESHOLD
 LABELS = Path(__file__).with_name("hygiene-labels.json")
 
 

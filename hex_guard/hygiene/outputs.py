@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_ROW_THRESHOLD = 5
 QUERY_OUTPUT_ID = "notebook-query-output"
 PERSONAL_DATA_ID = "personal-data"
 DATA_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json")

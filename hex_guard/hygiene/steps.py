@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from hex_guard.finding import fingerprint
-from hex_guard.hygiene import outputs
 from hex_guard.records import CellProvenance, Finding, Found, Fragment, GitProvenance, Outcome
 from hex_guard.rules import Confidence, Severity
 
@@ -34,12 +33,17 @@ ENVIRONMENT = "environment"
 ENVIRONMENT_SOURCE = "environment_source"
 
 
+# Rows an output may show before it counts as a query result. Here, not in outputs.py: every
+# scan builds a DataCheck, and only --data needs that module's parsers and regexes (~2 ms).
+DEFAULT_ROW_THRESHOLD = 5
+
+
 @dataclass(frozen=True)
 class DataCheck:
     """The opt-in data check's settings (`data-outputs`, `row-threshold`)."""
 
     enabled: bool = False
-    row_threshold: int = outputs.DEFAULT_ROW_THRESHOLD
+    row_threshold: int = DEFAULT_ROW_THRESHOLD
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -165,7 +169,7 @@ def _severity(tally: personal_data.Tally) -> Severity:
 
 
 def _notebook_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
-    from hex_guard.hygiene import personal_data
+    from hex_guard.hygiene import outputs, personal_data
 
     sites = outputs.notebook_tables(fragment.data)
     if not sites:
@@ -209,7 +213,7 @@ def _notebook_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
 
 
 def _data_file_findings(fragment: Fragment) -> list[Finding]:
-    from hex_guard.hygiene import personal_data
+    from hex_guard.hygiene import outputs, personal_data
 
     text = outputs.data_file_text(fragment.repo_path, fragment.data)
     tally = personal_data.tally(text) if text else None
@@ -235,6 +239,8 @@ def data_findings(fragment: Fragment, check: DataCheck) -> list[Finding]:
     """The data check's findings for one fragment: one per output or file, counts only."""
     if not check.enabled:
         return []
+    from hex_guard.hygiene import outputs
+
     path = fragment.repo_path.lower()
     if path.endswith(".ipynb"):
         return _notebook_findings(fragment, check)

@@ -1,0 +1,45 @@
+"""A hook run's start-up: what pre-commit pays on every commit imports only what it uses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+# Each is needed by some runs only (a finding's fingerprint, --data, -o FILE, a config with
+# globs or custom rules, a cache miss) and costs a clean hook run 2-5 ms when imported anyway.
+# (urllib.parse is not listed: an editable install's import finder loads it.)
+_NOT_IN_A_CLEAN_HOOK_RUN = (
+    "hashlib",
+    "tempfile",
+    "regex",
+    "pathspec",
+    "hex_guard.hygiene.outputs",
+    "hex_guard.hygiene.personal_data",
+    "hex_guard.report.sarif",
+)
+
+_PROBE = """
+import sys
+from hex_guard.main import main
+try:
+    main(["scan", "-q", *sys.argv[1:]])
+except SystemExit as exc:
+    assert exc.code == 0, exc.code
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+def test_a_clean_hook_run_imports_only_what_it_uses(tmp_path: Path) -> None:
+    files = []
+    for i in range(3):
+        path = tmp_path / f"module_{i}.py"
+        path.write_text(f"def handler_{i}(event):\n    return {{'rows': list(range(10))}}\n")
+        files.append(str(path))
+    run = [sys.executable, "-c", _PROBE, *files]
+    subprocess.run(run, check=True, capture_output=True, cwd=tmp_path)  # fills the cache
+    loaded = set(
+        subprocess.run(run, check=True, capture_output=True, text=True, cwd=tmp_path).stdout.split()
+    )
+    assert "hex_guard.scan" in loaded
+    assert sorted(loaded & set(_NOT_IN_A_CLEAN_HOOK_RUN)) == []
