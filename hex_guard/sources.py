@@ -196,14 +196,19 @@ def read_parts(
     keeps line numbers exact). UTF-16/32 text is decoded window by window. Content found larger
     than `max_size` (a file that grew while read) ends with a TOO_LARGE skip. Binary content is
     scanned byte for byte, its fragments marked `binary`."""
-    raw = _raw_chunks(read, max_size)
-    head = next(raw, b"")
-    if head is None:
+    want = min(WINDOW, max_size + 1)  # one byte past the limit tells
+    head = read(want)
+    if len(head) > max_size:
         yield Skip(display_path, SkipReason.TOO_LARGE, max_size)
         return
     codec, bom = encoding(head)
     binary = codec == BINARY
-    chunks: Iterator[bytes | None] = itertools.chain((head[bom:],), raw)
+    if len(head) < want:  # the whole of it (nearly every file): one fragment, no more reads
+        data = head[bom:] if codec is None or binary else _decode(codec, head[bom:])
+        yield Fragment(repo_path, display_path, data, binary=binary)
+        return
+    rest = _raw_chunks(read, max_size, len(head))
+    chunks: Iterator[bytes | None] = itertools.chain((head[bom:],), rest)
     del head  # one window alive at a time, not two
     if codec is not None and not binary:
         chunks = _decoded(codec, chunks)
@@ -224,11 +229,12 @@ def read_parts(
         yield Fragment(repo_path, display_path, buffer, line, window=window, binary=binary)
 
 
-def _raw_chunks(read: Read, max_size: int) -> Iterator[bytes | None]:
-    """Pieces of up to WINDOW bytes; None, and the end, once more than `max_size` is read."""
-    total = 0
+def _raw_chunks(read: Read, max_size: int, total: int) -> Iterator[bytes | None]:
+    """Pieces of up to WINDOW bytes after the first `total`; None, and the end, once more than
+    `max_size` is read. A short piece is the last (`Read` returns fewer only at the end)."""
     while True:
-        chunk = read(min(WINDOW, max_size + 1 - total))  # one byte past the limit tells
+        want = min(WINDOW, max_size + 1 - total)
+        chunk = read(want)
         if not chunk:
             return
         total += len(chunk)
@@ -236,6 +242,8 @@ def _raw_chunks(read: Read, max_size: int) -> Iterator[bytes | None]:
             yield None
             return
         yield chunk
+        if len(chunk) < want:
+            return
 
 
 def _decoded(codec: str, chunks: Iterable[bytes | None]) -> Iterator[bytes | None]:
