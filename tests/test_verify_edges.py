@@ -446,3 +446,126 @@ def test_redis_without_a_password_and_a_user_without_ping(open_redis: Server) ->
     url = f"REDIS_URL=redis://:{PW}@{open_redis.host}:{open_redis.port}/0\n"
     [verdict] = verify_findings(found(url, ".env"), VerifyOptions(timeout=5.0))
     assert verdict.status is Status.UNVERIFIABLE and "no password set" in verdict.reason
+
+
+# --- where each connection-string form sends the password ----------------------------------------
+
+# (text, path, (service, host, port, user, database, tls, sslmode))
+MORE_TARGETS = [
+    (
+        f'cs = "Driver={{PostgreSQL Unicode}};Server= h.acme.io:6543;Uid=u;Pwd={PW};trailing"',
+        "a.py",
+        ("postgresql", "h.acme.io", 6543, "u", None, False, None),
+    ),
+    (
+        f'cs = "ConnectionString=Server=h.acme.io;Port=5432;Uid=u;Pwd={PW};"',
+        "a.py",
+        ("postgresql", "h.acme.io", 5432, "u", None, False, None),
+    ),
+    (
+        f'cs = "Host=h.acme.io;Username=u;Password={PW};"',  # Npgsql's key names
+        "a.py",
+        ("postgresql", "h.acme.io", 5432, "u", None, False, None),
+    ),
+    (
+        f"c = pymysql.connect(host='h.acme.io', user='u', password='{PW}', db='x')",
+        "a.py",
+        ("mysql", "h.acme.io", 3306, "u", "x", False, None),
+    ),
+    (
+        f"r = redis.Redis(host='r.acme.io', port=6380, password='{PW}', ssl=True, db=2)",
+        "a.py",
+        ("redis", "r.acme.io", 6380, None, "2", True, None),
+    ),
+    (
+        'hex:\n  outputs:\n    dev:\n      type: postgres\n      host: "h.acme.io"\n'
+        f"      user: 'u'\n      password: {PW}  # comment\n      port: 5433\n",
+        "profiles.yml",
+        ("postgresql", "h.acme.io", 5433, "u", None, False, None),
+    ),
+    (
+        f'{{"engine": "mysql", "host": "h.acme.io", "port": 3307, "username": "u", "password": "{PW}"}}',
+        "c.json",
+        ("mysql", "h.acme.io", 3307, "u", None, False, None),
+    ),
+    (
+        f'{{"redis": {{"host": "r.acme.io", "password": "{PW}"}}}}',
+        "c.json",
+        ("redis", "r.acme.io", 6379, None, None, False, None),
+    ),
+    (
+        f"PGHOST=h.acme.io\nPGPORT=6543\nPGUSER=u\nPGPASSWORD={PW}\nPGSSLMODE=require\n",
+        ".env",
+        ("postgresql", "h.acme.io", 6543, "u", None, False, "require"),
+    ),
+    (
+        f"dsn = \"host=h.acme.io port=6543 user=u password='{PW}' dbname=dw\"",
+        "a.py",
+        ("postgresql", "h.acme.io", 6543, "u", "dw", False, None),
+    ),
+    (
+        f"jdbc:mysql://u@h.acme.io:3307/dw?password={PW}&useSSL=true",
+        "a.properties",
+        ("mysql", "h.acme.io", 3307, "u", "dw", True, None),
+    ),
+    (
+        f"jdbc:redshift://r.acme.io/dev;UID=u;PWD={PW}",
+        "a.properties",
+        ("postgresql", "r.acme.io", 5439, "u", "dev", False, None),
+    ),
+    (
+        f"redis://:{PW}@r.acme.io:6380/3",
+        "a.txt",
+        ("redis", "r.acme.io", 6380, None, "3", False, None),
+    ),
+    (
+        f"rediss://default:{PW}@r.acme.io/0",
+        "a.txt",
+        ("redis", "r.acme.io", 6379, "default", "0", True, None),
+    ),
+    (
+        f"mysql://u:{PW}@h.acme.io/dw?ssl-mode=REQUIRED",
+        "a.txt",
+        ("mysql", "h.acme.io", 3306, "u", "dw", True, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "path", "expected"), MORE_TARGETS)
+def test_each_form_sends_the_password_to_its_own_host(
+    text: str, path: str, expected: tuple[object, ...]
+) -> None:
+    t = planned(text, path)
+    assert (t.service, t.host, t.port, t.user, t.database, t.tls, t.sslmode) == expected
+    assert t.secret == PW
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "reason"),
+    [
+        (f"e = create_engine('mssql+pyodbc://u:{PW}@sql.acme.io/db')", "a.py", "mssql URIs"),
+        (f"url = 'oracle://u:{PW}@ora.acme.io:1521/db'", "a.py", "oracle URIs"),
+        (
+            f'cs = "Driver={{Oracle in OraClient}};Server=h.acme.io;Uid=u;Pwd={PW};"',
+            "a.py",
+            "no verifier for Oracle in OraClient",
+        ),
+        (
+            f"conn = cx_Oracle.connect(user='u', password='{PW}', dsn='o.acme.io')",
+            "a.py",
+            "cx_Oracle",
+        ),
+        (
+            f"conn = psycopg2.connect(host='h.acme.io', user='u', password='{PW}', port=int(p))",
+            "a.py",
+            "not a literal",
+        ),
+        (
+            f"hex:\n  outputs:\n    dev:\n      type: bigquery\n      password: {PW}\n",
+            "profiles.yml",
+            "dbt type 'bigquery'",
+        ),
+    ],
+)
+def test_forms_without_a_verifier_are_named(text: str, path: str, reason: str) -> None:
+    assert reason in refused(text, path)
