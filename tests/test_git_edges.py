@@ -1,5 +1,5 @@
 """Git sources off the common path, on real repositories: what the staged index holds besides
-files, binaries in a range, the `A..B` and `A...B` forms with and without common history, and a
+files, a binary added in a range, the `A..B` and `A...B` forms with and without common history, and a
 first push read from pre-commit's environment without pre-commit."""
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import pytest
 from tests.gitrepo import TOKEN, commit, git, run_json, write
 
 
-def test_staged_symlinks_submodules_binaries_and_excluded_paths(
+def test_staged_symlinks_submodules_and_excluded_paths(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     commit(repo, "init", {"pyproject.toml": "[tool.hex-guard]\nexclude = ['vendor/']\n"})
     write(repo / "vendor" / "lib.py", f"T = '{TOKEN}'\n")
-    write(repo / "blob.bin", b"\x00\x01" + TOKEN.encode())
     os.symlink("vendor/lib.py", repo / "link.py")
     sub = tmp_path / "sub"
     sub.mkdir()
@@ -27,18 +26,19 @@ def test_staged_symlinks_submodules_binaries_and_excluded_paths(
     git(repo, "add", "-A")
     code, doc, err = run_json(repo, monkeypatch, capsys, "scan", "--staged")
     assert code == 0 and doc["findings"] == [], doc  # vendor/ is excluded; nothing else leaks
-    for named in ("blob.bin: binary", "link.py: symlink", "sub: submodule"):
+    for named in ("link.py: symlink", "sub: submodule"):
         assert f"hex-guard:   {named}\n" in err, err
     assert "1 file(s) excluded by configuration" in err
 
 
-def test_a_binary_added_in_a_range_is_named(
+def test_a_binary_added_in_a_range_is_scanned(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = commit(repo, "init", {"README.md": "hi\n"})
     commit(repo, "binary", {"blob.bin": b"\x00\x01" + TOKEN.encode()})
     code, doc, err = run_json(repo, monkeypatch, capsys, "scan", "--diff", f"{base}..HEAD")
-    assert code == 0 and doc["stats"]["files_skipped"] == 1 and "blob.bin" in err
+    assert code == 1 and [f["path"] for f in doc["findings"]] == ["blob.bin"]
+    assert doc["stats"]["files_binary"] == 1 and "scanned as binary" in err
 
 
 def test_two_dot_and_three_dot_ranges(
