@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hex_guard import decoders, prefilter
+from hex_guard.decoders.view import Positions as _Positions
 from hex_guard.errors import RuleTimeoutError
 from hex_guard.finding import fingerprint
 from hex_guard.placeholder import is_placeholder, shannon_entropy
@@ -189,31 +190,6 @@ def _most_specific(matches: list[_Match]) -> list[_Match]:
         starts.insert(i, m.start)
         kept.insert(i, m)
     return kept
-
-
-class _Positions:
-    """1-based line and character column of byte offsets asked for in increasing order. Each
-    call reads only the bytes since the previous one: counting from the start of the file (or
-    of a long line) per finding was quadratic in findings."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.offset = 0
-        self.line = 1
-        self.column = 1
-
-    def __call__(self, offset: int) -> tuple[int, int]:
-        data = self.data
-        if offset < self.offset:  # not in order (never for kept spans): start over
-            self.offset, self.line, self.column = 0, 1, 1
-        newline = data.rfind(b"\n", self.offset, offset)
-        if newline == -1:
-            self.column += len(data[self.offset : offset].decode("utf-8", "replace"))
-        else:
-            self.line += data.count(b"\n", self.offset, offset)
-            self.column = len(data[newline + 1 : offset].decode("utf-8", "replace")) + 1
-        self.offset = offset
-        return self.line, self.column
 
 
 # Lines kept on each side of a match for `--verify`, and a byte bound on each side: enough for

@@ -20,7 +20,7 @@ import base64
 import binascii
 from collections.abc import Iterator
 
-from hex_guard.decoders.view import View, point_at
+from hex_guard.decoders.view import Positions, View, point_at
 from hex_guard.records import Fragment
 
 NAME = "base64-blob"
@@ -170,7 +170,8 @@ def _layers(data: bytes, depth: int) -> Iterator[tuple[int, int, bytes]]:
 def decode(fragment: Fragment) -> list[View]:
     """A view of every decoded layer, each pointing at its outermost run in the file."""
     views = []
+    position = Positions(fragment.data)  # runs come in file order: one cursor for them all
     for start, end, decoded in _layers(fragment.data, 1):
         data = Fragment(fragment.repo_path, fragment.display_path, decoded, decoded=NAME)
-        views.append(View(data, point_at(fragment.data, start, end)))
+        views.append(View(data, point_at(position, start, end)))
     return views

@@ -3,6 +3,7 @@ findings name the cell they sit in."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from dataclasses import dataclass
 
@@ -54,17 +55,18 @@ def hex_cells(text: str) -> list[_HexCell]:
 
 def hex_cell_namer(data: bytes) -> Remap:
     cells: list[_HexCell] | None = None
+    first_lines: list[int] = []
 
     def remap(finding: Finding) -> Finding:
         nonlocal cells
         if cells is None:
             cells = hex_cells(data.decode("utf-8", "replace"))
-        owner = None
-        for cell in cells:
-            if cell.first_line <= finding.line:
-                owner = cell
-        if owner is None:
+            first_lines.extend(cell.first_line for cell in cells)
+        # By bisection: a loop over every cell per finding was quadratic (issue 10 item 11).
+        index = bisect.bisect_right(first_lines, finding.line) - 1
+        if index < 0:
             return finding
+        owner = cells[index]
         return dataclasses.replace(
             finding,
             cell=CellProvenance(

@@ -121,12 +121,26 @@ def _utf8_length(lead: int) -> int:
     return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
 
+# Where a run of plain ASCII (one byte, one character) ends inside a JSON string.
+_NOT_PLAIN = re.compile(rb"[\\\x80-\xff]")
+
+
 def raw_index(raw: bytes, piece: JStr, k: int) -> int:
     """Byte index in `raw` of the k-th decoded character of `piece` (k == len: its end)."""
-    i = piece.start + 1
-    decoded = 0
+    return raw_index_from(raw, piece, k, 0, piece.start + 1)
+
+
+def raw_index_from(raw: bytes, piece: JStr, k: int, decoded: int, i: int) -> int:
+    """`raw_index`, resumed from a known position: the `decoded`-th character is at `i`. Runs
+    of plain ASCII are skipped in one search (a Python loop per byte took 0.5 s per finding on
+    a 1 MB cell line)."""
     stop = piece.end - 1
     while decoded < k and i < stop:
+        special = _NOT_PLAIN.search(raw, i, min(stop, i + k - decoded))
+        if special is None:
+            return min(stop, i + k - decoded)
+        decoded += special.start() - i
+        i = special.start()
         if raw[i] == 0x5C:  # an escape
             if raw[i + 1] == 0x75:  # \uXXXX
                 code = int(raw[i + 2 : i + 6], 16)

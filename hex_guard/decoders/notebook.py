@@ -8,13 +8,14 @@ column in the .ipynb and name the cell. The raw text is always scanned as well (
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hex_guard.decoders.jsonpos import JSONError, JStr, parse_with_positions, raw_index
-from hex_guard.decoders.view import Remap, View, byte_line_col, char_offset
+from hex_guard.decoders.jsonpos import JSONError, JStr, parse_with_positions, raw_index_from
+from hex_guard.decoders.view import LineStarts, Positions, Remap, View
 from hex_guard.lazyre import lazy
 from hex_guard.records import CellProvenance, Finding, Fragment
 
@@ -82,25 +83,36 @@ def _cells(document: Any) -> Iterator[_Cell]:
                 yield _Cell(number, kind_name, part, tuple(pieces))
 
 
-def _cell_remap(raw: bytes, cell: _Cell, text: str) -> Remap:
+def _cell_remap(raw: bytes, cell: _Cell, text: str, position: Positions) -> Remap:
+    """Findings come in order, so the cell's line starts, each piece's last mapped character
+    and the raw file's line count are cursors, not walks from the start per finding (that was
+    quadratic in findings on a long cell line; issue 10 item 11)."""
     bounds: list[int] = []
     total = 0
     for piece in cell.pieces:
         bounds.append(total)
         total += len(piece.value)
+    char_offset = LineStarts(text)
+    cursors: dict[int, tuple[int, int]] = {}
 
     def to_raw(k: int) -> int:
-        index = max(i for i, b in enumerate(bounds) if b <= k) if bounds else 0
+        index = max(bisect.bisect_right(bounds, k) - 1, 0)
         if index and k == bounds[index] and k > 0:
             index -= 1  # an end offset stays inside the piece it closes
         piece = cell.pieces[index]
-        return raw_index(raw, piece, k - bounds[index])
+        local = k - bounds[index]
+        done, at = cursors.get(index, (0, piece.start + 1))
+        if local < done:
+            done, at = 0, piece.start + 1
+        at = raw_index_from(raw, piece, local, done, at)
+        cursors[index] = (local, at)
+        return at
 
     def remap(finding: Finding) -> Finding:
-        start = char_offset(text, finding.line, finding.column)
-        end = char_offset(text, finding.end_line, finding.end_column)
-        line, column = byte_line_col(raw, to_raw(start))
-        end_line, end_column = byte_line_col(raw, to_raw(end))
+        start = char_offset(finding.line, finding.column)
+        end = char_offset(finding.end_line, finding.end_column)
+        line, column = position(to_raw(start))
+        end_line, end_column = position(to_raw(end))
         return dataclasses.replace(
             finding,
             line=line,
@@ -119,6 +131,8 @@ def decode(fragment: Fragment) -> list[View] | None:
     try:
         document = parse_with_positions(raw)
         cells = list(_cells(document))
+        # Cells are in file order: one position cursor for the whole notebook.
+        position = Positions(raw)
         out = []
         for cell in cells:
             if not cell.pieces:
@@ -127,7 +141,7 @@ def decode(fragment: Fragment) -> list[View] | None:
             text = "".join(piece.value for piece in cell.pieces)
             data = text.encode("utf-8", "surrogatepass")
             cell_fragment = Fragment(fragment.repo_path, fragment.display_path, data)
-            out.append(View(cell_fragment, _cell_remap(raw, cell, text)))
+            out.append(View(cell_fragment, _cell_remap(raw, cell, text, position)))
     except (ValueError, IndexError, RecursionError):
         return None  # not a notebook we can read: the raw text is scanned all the same
     return out
