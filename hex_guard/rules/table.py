@@ -386,8 +386,10 @@ TABLE: tuple[Rule, ...] = (
         pattern=(
             r"(?P<secret>-----BEGIN[ A-Z0-9_\-]{0,40}PRIVATE KEY(?: BLOCK)?-----"
             # Backslashes, `"` and `,` let a JSON-escaped key, or one split across notebook
-            # source strings, still match.
-            r"[A-Za-z0-9+/=\s:,\-\"\\]{64,16384}?"
+            # source strings, still match. No run of five dashes: the body ends at the next
+            # armour line, so a header without its END costs the bytes up to the next one, not
+            # 16 KB of retries each (repeated headers were 250x an ordinary file; issue 10).
+            r"(?:[A-Za-z0-9+/=\s:,\"\\]|-(?!----)){64,16384}?"
             r"-----END[ A-Z0-9_\-]{0,40}PRIVATE KEY(?: BLOCK)?-----)"
         ),
         keywords=("private key-----", "private key block-----"),
@@ -415,7 +417,7 @@ TABLE: tuple[Rule, ...] = (
         severity=Severity.CRITICAL,
         pattern=(
             r"""\\?["']private_key\\?["']\s*:\s*\\?["'](?P<secret>-----BEGIN[ A-Z]{0,20}PRIVATE """
-            r"""KEY-----[^"']{64,16384}?-----END[ A-Z]{0,20}PRIVATE KEY-----)"""
+            r"""KEY-----(?:[^"'\-]|-(?!----)){64,16384}?-----END[ A-Z]{0,20}PRIVATE KEY-----)"""
         ),
         # Gated on the key itself, not on `service_account` (the validator requires that type):
         # JSON schemas name service accounts everywhere, and each hit ran this whole-file
