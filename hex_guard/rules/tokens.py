@@ -116,6 +116,19 @@ def _authorized_user(data: bytes, m: re.Match[bytes]) -> bool:
     return v.fragment_contains(_AUTHORIZED_USER, data)
 
 
+_SLACK_TEAM = lazy(rb"hooks\.slack\.com/\w+/T([A-Z0-9]+)/")
+
+
+def _slack_url_is_real(data: bytes, m: re.Match[bytes]) -> bool:
+    """`T0123456789` (Slack's documentation example) counts up and `T00000000` repeats: neither
+    names a team."""
+    team = _SLACK_TEAM.search(m.group("secret"))
+    if team is None:
+        return True
+    ids = team.group(1).decode()
+    return ids not in UPPER36 and len(set(ids)) > 1
+
+
 def _digits(seed: str, n: int) -> str:
     return fake(seed, n, "0123456789")
 
@@ -248,30 +261,41 @@ TOKEN_RULES: tuple[Rule, ...] = (
     ),
     # Incoming webhook URLs: https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX…
     # (api.slack.com/messaging/webhooks); the B part may have 10 characters (detect-secrets#325).
+    # Workflow Builder webhook triggers: https://hooks.slack.com/triggers/T0123456789/
+    # 3141592653589/c6e6c0d868b3054ca0f4611a5dbadaf, a team id, a numeric trigger id and a hex
+    # token (docs.slack.dev/tools/slack-github-action/sending-techniques/
+    # sending-data-webhook-slack-workflow); whoever holds the URL can start the workflow.
     Rule(
         id="slack-webhook-url",
         description="Slack incoming webhook URL",
         severity=Severity.MEDIUM,
         pattern=(
-            r"(?P<secret>https://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/"
-            r"[A-Za-z0-9]{24})(?![A-Za-z0-9])"
+            r"(?P<secret>https://hooks\.slack\.com/(?:services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/"
+            r"[A-Za-z0-9]{24}|triggers/T[A-Z0-9]{8,12}/\d{6,20}/[0-9a-f]{24,40}))(?![A-Za-z0-9])"
         ),
-        keywords=("hooks.slack.com/services/",),
+        keywords=("hooks.slack.com/services/", "hooks.slack.com/triggers/"),
         hint="Regenerate the webhook in the Slack app's Incoming Webhooks page; keep the URL in "
         "a secret (anyone holding it can post to the channel).",
         priority=90,
+        # "services/" and "triggers/" are both 9 characters: the fixed part of either URL.
         reveal_prefix=len("https://hooks.slack.com/services/"),
         min_entropy=3.0,
+        validate=_slack_url_is_real,
         confidence=Confidence.HIGH,
         examples=(
             f"SLACK_WEBHOOK_URL={_webhook('w1', 8, 10)}",
             f'requests.post("{_webhook("w2", 10, 8)}", json=msg)',
             f"  slack_webhook: {_webhook('w3', 9, 9)}",
+            f"SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T{fake('w4', 10, UPPER36)}/"
+            f"{_digits('w4d', 13)}/{fake('w4h', 31, '0123456789abcdef')}",
         ),
         counter_examples=(
             "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
             "https://hooks.slack.com/services/TXXXXXXXX/BXXXXXXXX/...",
             "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/${SLACK_PATH}",
+            # Slack's own documentation example of a webhook trigger URL.
+            "https://hooks.slack.com/triggers/T0123456789/3141592653589/"
+            "c6e6c0d868b3054ca0f4611a5dbadaf",
         ),
     ),
     # OpenAI keys start with sk- (platform.openai.com/docs/api-reference/authentication); user and
