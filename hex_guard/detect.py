@@ -19,7 +19,7 @@ from hex_guard.errors import RuleTimeoutError
 from hex_guard.finding import fingerprint
 from hex_guard.placeholder import is_placeholder, shannon_entropy
 from hex_guard.records import Finding, Fragment, MatchContext
-from hex_guard.rules import RULES, Rule
+from hex_guard.rules import RULES, Confidence, Rule
 
 __all__ = ["Engine", "Fragment"]
 
@@ -158,7 +158,7 @@ def _accept(rule: Rule, data: bytes, m: re.Match[bytes]) -> _Match | None:
     has_group = "secret" in rule.regex.groupindex
     start, end = m.span("secret") if has_group else m.span()
     secret = data[start:end].decode("utf-8", "surrogateescape")
-    if rule.check_placeholder and is_placeholder(secret):
+    if rule.check_placeholder and is_placeholder(secret, shaped=rule.confidence is Confidence.HIGH):
         return None
     if (
         rule.min_entropy

@@ -28,6 +28,10 @@ _INTERPOLATION = lazy(
     | ^<[^<>]*>$ | ^\[[^\[\]]*\]$              # <x>  [x]
     | ^\{[\w.\-\[\]'"]*(?:\}$|\(|$)             # {x}, {2}, {db-pw.value}, {call( (templates)
     | ^\$(?:1|2[abxy]?|5|6|y|gy|7|argon2(?:id|i|d)?|pbkdf2[\w\-]*|scrypt)\$  # a password hash
+    # MySQL's native password hash, `*` and 40 upper-case hex digits (dev.mysql.com/doc/refman/
+    # 8.0/en/password-hashing.html); PostgreSQL's `md5` and 32 hex digits, stored as given by
+    # CREATE/ALTER ROLE ... PASSWORD (postgresql.org/docs/current/sql-createrole.html).
+    | ^\*[0-9A-F]{40}$ | ^md5[0-9a-f]{32}$
     | ^(?:env|secret|vault|op|ssm|arn):         # env:VAR, secret references
     | ^(?:os\.environ|os\.getenv|process\.env|settings\.|config\.)
     """,
@@ -36,9 +40,12 @@ _INTERPOLATION = lazy(
 
 # References a quoted value can still hold: an environment variable's name, an attribute path,
 # a call (`getpass()`).
+# An attribute's name is letters with at most a few digits at its end (`settings.db_password2`);
+# `joheeo7.O6BRi2` is a password with a dot in it. A call closes its parenthesis
+# (`Tr0ub4dor(3xQ9` is a password with one in it). (issue 9, red-team pass.)
 _REFERENCE = lazy(
-    r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z_][a-z0-9_]{0,40}(?:\.[A-Za-z_][A-Za-z0-9_]{0,40})+"
-    r"|[A-Za-z_][\w.]{0,80}\(.*)$"
+    r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z_][a-z0-9_]{0,40}(?:\.[A-Za-z_][A-Za-z_]{0,40}\d{0,3})+"
+    r"|[A-Za-z_][\w.]{0,80}\(.*\))$"
 )
 
 _MASK = lazy(r"^[*xX.#•_\- ]{3,}$|\.\.\.$|…$|\*{3,}|[xX]{4,}")
@@ -416,7 +423,16 @@ def _is_stock_word(value: str) -> bool:
     joined = _SEPARATORS.sub("", value.replace("$", "s"))
     bare = _SEPARATORS.sub("", value)
     forms = {_SEPARATORS.sub("", f) for w in (joined, bare) for f in _forms(w)}
-    return bool(forms & _WORDS or forms & _DEFAULTS)
+    return bool(forms & _WORDS or forms & _DEFAULTS) or any(
+        _METASYNTACTIC.match(f) is not None for f in forms
+    )
+
+
+# Programmers' metasyntactic names run together (`foobarbaz`, `spameggs`), as a whole value.
+_METASYNTACTIC = lazy(
+    r"^(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud"
+    r"|spam|eggs|ham)+$"
+)
 
 
 def _words(value: str) -> list[str]:
@@ -506,22 +522,38 @@ def _is_named_value(value: str) -> bool:
         lowered = value.lower()
         if any(stock in lowered for stock in _STOCK_INFIXES):
             return True
-        return len(value) <= 12 and _pronounceable(lowered)
+        if lowered.startswith("my") and len(lowered) > 4:
+            lowered = lowered[2:]  # `myhookid`, `mydatabase`: a name made up for an example
+        return len(lowered) <= 12 and _spelled_like_a_word(lowered)
     return False
 
 
-_CONSONANT_RUN = lazy(r"[^aeiouy]{4,}")
+# The 250 most frequent letter pairs inside words of English prose (computed over the words of
+# CPython's pydoc_data/topics.py, the language reference's text): 98.6% of the pairs in that
+# text. A word is spelled almost entirely from them; random letters are not (a pair of random
+# letters is among them 37% of the time).
+_PAIRS = """
+    ab ac ad ag ai ak al am an ap ar as at au av ax ay ba bc be bi bj bl bo br bs bu by ca cc
+    ce ch ci ck cl co cr ct cu da dd de di dl do ds du ea eb ec ed ee ef eg ei el em en ep eq
+    er es et ev ew ex ey fa fe ff fi fl fo fr ft fu ga ge gh gi gl gn gr gs gu ha he hi ho hr
+    ht ia ib ic id ie if ig il im in io ip ir is it iv iz je ke la ld le lf li ll lo ls lt lu
+    ly ma mb me mi mm mo mp ms mu na nc nd ne ng ni nl nm nn no ns nt nu nv ny oa ob oc od oe
+    of og oi ok ol om on oo op or os ot ou ov ow pa pe pi pl po pp pr pt py qu ra rc rd re rg
+    ri rm rn ro rp rr rs rt ru ry sa sc se sh si sl so sp ss st su sy ta tc te th ti tl to tr
+    ts tt tu tw ty ua ub uc ud ue ug ui ul um un up ur us ut va ve vi wa we wh wi wo xa xc xe
+    xi xp xt yi yn yp ys yt yw ze
+"""
+_COMMON_PAIRS = frozenset(_PAIRS.split())
 
 
-def _pronounceable(word: str) -> bool:
-    """`hunter`, `kestra`, `dremio`: a name someone could say. `qwkfjzhtre` is random letters: a
-    run of four consonants, fewer than a fifth vowels, or three of the letters English rarely
-    uses (issue 9's recall probe lost 12 of 100 random letter passwords as 'words'; these
-    tests pass a tenth of random 10-12 letter values, and every stock name but `postgres`,
-    which is a stock word anyway)."""
-    vowels = sum(1 for c in word if c in "aeiouy")
-    rare = sum(1 for c in word if c in "jqxzvkw")
-    return _CONSONANT_RUN.search(word) is None and vowels * 5 >= len(word) and rare <= 2
+def _spelled_like_a_word(lowered: str) -> bool:
+    """`postgres`, `warehouse`, `airflow`: a name or a word, which a default or a placeholder
+    is, not a random password. All but one pair in five of its letters must be common pairs:
+    about 1.5% of random 8-12-letter strings pass, where every one of them once did (issue 9:
+    letters-only passwords of 12 characters or fewer were dropped as words)."""
+    pairs = len(lowered) - 1
+    rare = sum(1 for i in range(pairs) if lowered[i : i + 2] not in _COMMON_PAIRS)
+    return rare <= max(1, pairs // 5)
 
 
 _BASE64 = lazy(r"^(?:[A-Za-z0-9+/]{4}){1,16}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
@@ -549,9 +581,41 @@ def _has_marker(lowered: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def is_placeholder(value: str) -> bool:
+def _random_looking(value: str) -> bool:
+    """Long, mixed letters and digits, high entropy: never a code fragment, whatever character
+    it starts or ends with (base64 keys start and end with `+`; Django's alphabet has `(`)."""
+    return (
+        len(value) >= 12
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and shannon_entropy(value) >= 3.3
+    )
+
+
+def _encodes_public_pem(value: str) -> bool:
+    """`LS0tLS1CRUdJTiBQVUJMSUMgS0VZ…`: base64 of a public key or certificate, which is public."""
+    return value.startswith(_PUBLIC_PEM_B64)
+
+
+def _b64_prefix(text: bytes) -> str:
+    import base64
+
+    return base64.b64encode(text)[: len(text) // 3 * 4].decode()
+
+
+_PUBLIC_PEM_B64 = tuple(
+    _b64_prefix(b"-----BEGIN " + kind)
+    for kind in (b"PUBLIC KEY", b"RSA PUBLIC KEY", b"CERTIFICATE", b"PGP PUBLIC KEY BLOCK")
+)
+
+
+def is_placeholder(value: str, *, shaped: bool = False) -> bool:
     """True when `value` is a template slot, a reference, a mask, a stock word (altered or not)
-    or too regular to be a secret."""
+    or too regular to be a secret.
+
+    `shaped`: the rule's own pattern fixed the value's format (a vendor token, an AWS secret),
+    so the checks that read free text as code or names (a leading `+`, a call, an identifier,
+    a phrase) do not apply: they dropped real keys that start or end with `+` (issue 9)."""
     value = value.strip().strip("\"'`")
     if not value:
         return True
@@ -562,22 +626,28 @@ def is_placeholder(value: str) -> bool:
         if decoded != value and is_placeholder(decoded):
             return True
     lowered = value.lower()
-    return (
+    if (
         not any(c.isalnum() for c in value)
         or (value.isdigit() and len(value) < 6)
-        or _CODE_FRAGMENT.search(value) is not None
         or _INTERPOLATION.search(value) is not None
-        or _REFERENCE.match(value) is not None
         or _MASK.search(value) is not None
         or _is_stock_word(value)
         or _near_stock_word(value)
         or lowered.startswith(("your", "my_", "my-"))
         or _has_marker(lowered)
+        or _is_sequential(value)
+        or _is_low_entropy(value)
+        or _encodes_public_pem(value)
+    ):
+        return True
+    if shaped:
+        return False
+    return (
+        (_CODE_FRAGMENT.search(value) is not None and not _random_looking(value))
+        or _REFERENCE.match(value) is not None
         or _is_slot_phrase(value)
         or _is_phrase_naming_itself(value)
         or _is_stock_compound(value)
         or _is_named_value(value)
-        or _is_sequential(value)
-        or _is_low_entropy(value)
         or _encodes_placeholder(value)
     )

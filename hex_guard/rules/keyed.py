@@ -42,7 +42,7 @@ _AFTER_KEY = (
 # never holds `( ) [ ] { } < >`, so a call, a subscript or a template is not a literal.
 _VALUE = (
     r"(?P<q>\\?[\"'])?"
-    r"(?P<secret>(?(q)[^\"'\\\n]{1,256}|[^\s\"'`,;(){}\[\]<>&|\\=]{1,256}={0,2}))"
+    r"(?P<secret>(?(q)[^\"'\\\n]{1,256}|[^\s\"'`,;(){}\[\]<>&|\\]{1,256}))"
     r"(?(q)(?P=q)|(?=[\s,;)}\]&|\"'\\]|$))"
 )
 _BARE_NOT_LITERAL = lazy(
@@ -120,7 +120,7 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
         return False  # a name made of words is code
     if _PUBLIC_KEY_CONTEXT.search(data, max(0, m.start() - 1024), m.end() + 256) is not None:
         return False
-    if m.group("q") is None and (_BARE_NOT_LITERAL.search(value) or _EXPRESSION.match(value)):
+    if m.group("q") is None and _bare_code(value):
         return False
     if (
         m.group("q") is None
@@ -143,6 +143,20 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
     if call is not None and v.not_a_driver(call):
         return False
     return not v.user_beside(data, m, value)
+
+
+def _bare_code(value: str) -> bool:
+    """An unquoted value that is not a literal: a boolean, a number, a variable, a URL without
+    credentials, a name path. A bare password may hold `=` (`Ab3dE9=kLm2Qx` in my.cnf, a
+    properties file or a compose file), so each `=`-joined part is judged, and `==` is code
+    (minified JS: `a.length===1?C:null`, `e.ScopedLineTokens=e.createScopedLineTokens=void`)."""
+    body = value.rstrip("=")  # base64 padding
+    if "==" in body:
+        return True
+    return any(
+        _BARE_NOT_LITERAL.search(part) or _EXPRESSION.match(part)
+        for part in (body.split("=") if "=" in body else [value])
+    )
 
 
 def _begins_line(data: bytes, pos: int) -> bool:
