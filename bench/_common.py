@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from typing import Any
 
 
@@ -56,6 +59,55 @@ def add_reference(parser: Any) -> None:
         default=None,
         help="Another hex-guard build (e.g. the last release) to time in the same run.",
     )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="Compare CPU time (user+sys, medians of interleaved runs) instead of hyperfine's "
+        "mean wall time: on a machine other jobs load, wall time measures them too.",
+    )
+
+
+def measure(
+    commands: dict[str, str], runs: int, warmup: int = 1, cwd: str | None = None, cpu: bool = False
+) -> dict[str, float]:
+    """Seconds per command: hyperfine's mean wall time, or with `cpu` the median CPU time."""
+    if not cpu:
+        return hyperfine(commands, runs, warmup, cwd)
+    before = os.getloadavg()[0]
+    times = interleaved(commands, runs, warmup, cwd)
+    print(f"load average {before:.1f} -> {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    for name, (cpus, walls) in times.items():
+        print(
+            f"{name}: CPU median {statistics.median(cpus):.3f} s "
+            f"[{min(cpus):.3f}-{max(cpus):.3f}], wall median {statistics.median(walls):.3f} s "
+            f"[{min(walls):.3f}-{max(walls):.3f}]",
+            file=sys.stderr,
+        )
+    return {name: statistics.median(cpus) for name, (cpus, _) in times.items()}
+
+
+def interleaved(
+    commands: dict[str, str], runs: int, warmup: int, cwd: str | None
+) -> dict[str, tuple[list[float], list[float]]]:
+    """(CPU seconds, wall seconds) of each run, the commands taking turns (A B C C B A ...) so
+    a burst of load from other jobs falls on all of them alike. CPU is the child's user+sys
+    from wait4, pool workers included."""
+    times: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in commands}
+    names = list(commands)
+    for round_ in range(warmup + runs):
+        for name in names if round_ % 2 == 0 else reversed(names):
+            start = time.perf_counter()
+            child = subprocess.Popen(
+                shlex.split(commands[name]),
+                cwd=cwd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            _, _, usage = os.wait4(child.pid, 0)
+            if round_ >= warmup:
+                times[name][0].append(usage.ru_utime + usage.ru_stime)
+                times[name][1].append(time.perf_counter() - start)
+    return times
 
 
 def table(rows: list[tuple[str, ...]]) -> str:

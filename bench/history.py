@@ -11,7 +11,7 @@ import shlex
 import shutil
 import subprocess
 
-from _common import add_reference, hyperfine, peer_binary, table
+from _common import add_reference, measure, peer_binary, table
 
 
 def count(args: list[str], cwd: str) -> str:
@@ -45,9 +45,9 @@ def main() -> None:
     check = "git cat-file --batch-check='%(objecttype)' | grep -c blob"
     blobs = count(["sh", "-c", f"{listing} | {check}"], args.repo)
     # hex-guard scans the repository it runs in.
-    means = hyperfine(commands, args.runs, cwd=args.repo)
+    means = measure(commands, args.runs, cwd=args.repo, cpu=args.cpu)
     base = means["hex-guard"]
-    rows = [("tool", "mean s", "hex-guard speed-up")]
+    rows = [("tool", "CPU s" if args.cpu else "mean s", "hex-guard speed-up")]
     for name, mean in sorted(means.items(), key=lambda kv: kv[1]):
         rows.append((name, f"{mean:.2f}", f"{mean / base:.2f}x"))
     print(f"repository: {args.repo}, {commits} commits, {blobs} blobs")

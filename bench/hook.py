@@ -9,7 +9,7 @@ import shutil
 import sys
 import tempfile
 
-from _common import add_reference, hyperfine, peer_binary, table
+from _common import add_reference, measure, peer_binary, table
 
 MODULE = '''"""Module {i}: ordinary application code, no secrets."""
 import os
@@ -49,9 +49,9 @@ def main() -> None:
             commands["betterleaks"] = f"{betterleaks} {shlex.quote(directory)} -l error --no-color"
         interpreter = python if os.path.exists(python) else sys.executable
         commands["python -c pass"] = f"{interpreter} -c pass"
-        means = hyperfine(commands, args.runs, warmup=3)
+        means = measure(commands, args.runs, warmup=3, cpu=args.cpu)
     base = means.get("betterleaks", means["hex-guard"])
-    rows = [("command", "mean ms", "vs betterleaks")]
+    rows = [("command", "CPU ms" if args.cpu else "mean ms", "vs betterleaks")]
     for name, mean in sorted(means.items(), key=lambda kv: kv[1]):
         rows.append((name, f"{mean * 1000:.1f}", f"{mean / base:.2f}x"))
     print(table(rows))

@@ -8,7 +8,7 @@ import shlex
 import shutil
 import sys
 
-from _common import add_reference, hyperfine, peer_binary, table
+from _common import add_reference, measure, peer_binary, table
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from hex_guard.rules import RULES
@@ -56,9 +56,9 @@ def main() -> None:
     args = parser.parse_args()
     size = corpus_bytes(args.corpus)
     wanted = commands(args.corpus, args.hex_guard, not args.skip_slow, args.reference)
-    means = hyperfine(wanted, args.runs)
+    means = measure(wanted, args.runs, cpu=args.cpu)
     base = means["hex-guard"]
-    rows = [("tool", "mean s", "MB/s", "hex-guard speed-up")]
+    rows = [("tool", "CPU s" if args.cpu else "mean s", "MB/s", "hex-guard speed-up")]
     for name, mean in sorted(means.items(), key=lambda kv: kv[1]):
         rows.append((name, f"{mean:.2f}", f"{size / mean / 1e6:.0f}", f"{mean / base:.2f}x"))
     print(f"corpus: {args.corpus}, {size / 1e6:.1f} MB")
