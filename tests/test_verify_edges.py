@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -569,3 +570,21 @@ def test_each_form_sends_the_password_to_its_own_host(
 )
 def test_forms_without_a_verifier_are_named(text: str, path: str, reason: str) -> None:
     assert reason in refused(text, path)
+
+
+def test_verify_without_its_drivers_fails_closed_with_the_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from hex_guard.main import main
+
+    # An import blocked this way is what `python -c "import redis"` failing looks like to
+    # find_spec (ValueError), the other way a driver can be missing.
+    monkeypatch.setitem(sys.modules, "redis", None)
+    (tmp_path / "a.env").write_text(f"REDIS_URL=redis://:{PW}@r.acme.io/0\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "--verify", "a.env"]) == 2
+    err = capsys.readouterr().err
+    assert "--verify needs the verification drivers (redis missing)" in err
+    assert "pip install 'hex-guard[verify]'" in err
