@@ -587,10 +587,10 @@ def uninstall_hook() -> int:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
-    help="List as text or JSON.",
+    help="List as text, JSON or a Markdown table (the README's).",
 )
 @click.option(
     "--check",

@@ -45,7 +45,25 @@ def check_rules(rules: Sequence[Rule]) -> list[str]:
     return failures
 
 
+def _severity_text(rule: Rule) -> str:
+    """The severity, and the prefixes that change it (`hxtp_` tokens are high, not critical)."""
+    overrides = "".join(f"; `{p}`: {s}" for p, s in rule.severity_by_prefix)
+    return f"{rule.severity}{overrides}"
+
+
+def markdown_table(rules: Sequence[Rule]) -> str:
+    """The README's rule table ("What hex-guard detects"); tests/test_readme.py keeps the two
+    equal, so the README cannot drift from the rules that run."""
+    lines = ["| id | finds | severity | confidence |", "|---|---|---|---|"]
+    for rule in rules:
+        finds = rule.description.replace("|", "\\|")
+        lines.append(f"| `{rule.id}` | {finds} | {_severity_text(rule)} | {rule.confidence} |")
+    return "\n".join(lines) + "\n"
+
+
 def render_rules(rules: Sequence[Rule], fmt: str) -> str:
+    if fmt == "markdown":
+        return markdown_table(rules)
     engine = Engine(rules)
     rows = [
         {
