@@ -129,6 +129,32 @@ def _slack_url_is_real(data: bytes, m: re.Match[bytes]) -> bool:
     return ids not in UPPER36 and len(set(ids)) > 1
 
 
+def _der_key_is_whole(data: bytes, m: re.Match[bytes]) -> bool:
+    """A DER SEQUENCE whose two-byte length covers exactly the decoded bytes: a whole key, not a
+    prefix of some other base64 that happens to start alike."""
+    der = _b64decode(m.group("secret"))
+    return (
+        der is not None
+        and der[:2] == b"\x30\x82"
+        and int.from_bytes(der[2:4], "big") + 4 == len(der)
+    )
+
+
+def _der(seed: str, head: bytes) -> str:
+    """A fake DER private key: the real structure's first bytes, then random filler."""
+    body = head + base64.b64decode(fake(seed, 1600, B64))
+    return base64.b64encode(b"\x30\x82" + len(body).to_bytes(2, "big") + body).decode()
+
+
+# DER heads of private keys: PKCS#1 RSAPrivateKey (RFC 8017 A.1.2: version 0, then the
+# modulus), PKCS#8 PrivateKeyInfo for RSA (RFC 5208 §5 / RFC 5958 §2: version 0, rsaEncryption
+# 1.2.840.113549.1.1.1, then the OCTET STRING) and PKCS#8 EncryptedPrivateKeyInfo with PBES2
+# (RFC 5208 §6, RFC 8018 A.4: 1.2.840.113549.1.5.13).
+_PKCS1_HEAD = bytes.fromhex("020100028201010000")
+_PKCS8_HEAD = bytes.fromhex("020100300d06092a864886f70d0101010500048204a6")
+_PBES2_HEAD = bytes.fromhex("305706092a864886f70d01050d304a")
+
+
 def _digits(seed: str, n: int) -> str:
     return fake(seed, n, "0123456789")
 
@@ -461,6 +487,41 @@ TOKEN_RULES: tuple[Rule, ...] = (
             + b64(
                 "-----BEGIN CERTIFICATE-----\n" + fake("cert", 200) + "\n-----END CERTIFICATE-----"
             ),
+        ),
+    ),
+    # A private key as base64 DER with no PEM armour (RFC 7468 §2: PEM is that base64 between
+    # the labels): what Snowflake's `private_key` settings and many env files hold. The DER
+    # heads' base64 is fixed from the 6th character on; the validator checks the DER length.
+    Rule(
+        id="private-key-der-base64",
+        description="Private key as one line of base64 DER (PKCS#1 or PKCS#8, also encrypted)",
+        severity=Severity.CRITICAL,
+        pattern=(
+            r"(?<![A-Za-z0-9+/])(?P<secret>MII[A-Za-z0-9+/]{3}(?:IBAAKCA[A-Za-z0-9+/]EA|"
+            r"[A-Za-z0-9+/]{2}(?:ADANBgkqhkiG9w0BAQEFAAS|BgkqhkiG9w0BBQ0w))"
+            r"[A-Za-z0-9+/]{600,12000}={0,2})(?![A-Za-z0-9+/=])"
+        ),
+        keywords=("ibaakca", "adanbgkqhkig9w0baqefaas", "bgkqhkig9w0bbq0w"),
+        gate=r"mii[a-z0-9+/]{3}(?:ibaakca|[a-z0-9+/]{2}(?:adanbgkqhkig9w0baqefaas|"
+        r"bgkqhkig9w0bbq0w))",
+        hint="Treat the key pair as compromised: register a new public key and remove this one.",
+        priority=83,
+        reveal_prefix=-1,
+        check_placeholder=False,
+        confidence=Confidence.HIGH,
+        validate=_der_key_is_whole,
+        examples=(
+            "SNOWFLAKE_PRIVATE_KEY=" + _der("der1", _PKCS8_HEAD),
+            '{"private_key": "' + _der("der2", _PKCS1_HEAD) + '"}',
+            "  private_key: " + _der("der3", _PBES2_HEAD),
+        ),
+        counter_examples=(
+            # A public key (SubjectPublicKeyInfo) has the same algorithm id, then a BIT STRING.
+            "PUBLIC_KEY=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" + fake("spki", 300, B64),
+            # A key cut short in the docs: its DER length promises more than is there.
+            "private_key: " + _der("der-cut", _PKCS8_HEAD)[:900],
+            # A certificate is a SEQUENCE too, but not a key's.
+            "cert: MIIDdzCCAl+gAwIBAgIU" + fake("der-cert", 900, B64),
         ),
     ),
     # gcloud's application-default credentials for a user: {"type": "authorized_user",
