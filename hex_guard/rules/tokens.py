@@ -142,7 +142,7 @@ def _der_key_is_whole(data: bytes, m: re.Match[bytes]) -> bool:
 
 def _der(seed: str, head: bytes) -> str:
     """A fake DER private key: the real structure's first bytes, then random filler."""
-    body = head + base64.b64decode(fake(seed, 1600, B64))
+    body = head + base64.b64decode(fake(seed, 360, B64))
     return base64.b64encode(b"\x30\x82" + len(body).to_bytes(2, "big") + body).decode()
 
 
@@ -499,7 +499,7 @@ TOKEN_RULES: tuple[Rule, ...] = (
         pattern=(
             r"(?<![A-Za-z0-9+/])(?P<secret>MII[A-Za-z0-9+/]{3}(?:IBAAKCA[A-Za-z0-9+/]EA|"
             r"[A-Za-z0-9+/]{2}(?:ADANBgkqhkiG9w0BAQEFAAS|BgkqhkiG9w0BBQ0w))"
-            r"[A-Za-z0-9+/]{600,12000}={0,2})(?![A-Za-z0-9+/=])"
+            r"[A-Za-z0-9+/]{300,12000}={0,2})(?![A-Za-z0-9+/=])"
         ),
         keywords=("ibaakca", "adanbgkqhkig9w0baqefaas", "bgkqhkig9w0bbq0w"),
         gate=r"mii[a-z0-9+/]{3}(?:ibaakca|[a-z0-9+/]{2}(?:adanbgkqhkig9w0baqefaas|"
@@ -517,11 +517,11 @@ TOKEN_RULES: tuple[Rule, ...] = (
         ),
         counter_examples=(
             # A public key (SubjectPublicKeyInfo) has the same algorithm id, then a BIT STRING.
-            "PUBLIC_KEY=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" + fake("spki", 300, B64),
+            "PUBLIC_KEY=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" + fake("spki", 100, B64),
             # A key cut short in the docs: its DER length promises more than is there.
-            "private_key: " + _der("der-cut", _PKCS8_HEAD)[:900],
+            "private_key: " + _der("der-cut", _PKCS8_HEAD)[:340],
             # A certificate is a SEQUENCE too, but not a key's.
-            "cert: MIIDdzCCAl+gAwIBAgIU" + fake("der-cert", 900, B64),
+            "cert: MIIDdzCCAl+gAwIBAgIU" + fake("der-cert", 320, B64),
         ),
     ),
     # gcloud's application-default credentials for a user: {"type": "authorized_user",
