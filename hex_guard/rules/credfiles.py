@@ -47,7 +47,9 @@ CREDENTIAL_FILE_RULES: tuple[Rule, ...] = (
         id="pgpass-password",
         description="Password in a PostgreSQL password file (.pgpass, pgpass.conf)",
         severity=Severity.HIGH,
-        pattern=(r"(?m)^(?!#)(?:" + _PGPASS_FIELD + r":){4}(?P<secret>(?:[^\\\n\r]|\\.)+)\r?$"),
+        pattern=(
+            r"(?m)^(?!#)(?:" + _PGPASS_FIELD + r":){4}(?P<secret>(?:[^\\\n\r]|\\.){1,256})\r?$"
+        ),
         paths=r"(?:^|/)(?:\.pgpass|pgpass\.conf)$",
         hint=_HINT,
         priority=60,
