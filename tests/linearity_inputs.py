@@ -86,7 +86,12 @@ def engine(backend: str, rule_id: str | None = None) -> Engine:
 
 def ordinary(size: int) -> bytes:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
-    text = b"".join((stdlib / name).read_bytes() for name in _ORDINARY_MODULES)
+    # `zipfile` (3.12) and `pathlib` (3.13) became packages: read `NAME/__init__.py` there.
+    text = b"".join(
+        (p if p.exists() else stdlib / name[:-3] / "__init__.py").read_bytes()
+        for name in _ORDINARY_MODULES
+        for p in (stdlib / name,)
+    )
     return _repeat(text, size)
 
 
