@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,23 @@ def test_interrupt_before_the_rename_leaves_no_temporary(
     with pytest.raises(KeyboardInterrupt):
         state.write_atomic(str(tmp_path / "repo.json"), "{}")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_real_ctrl_c_during_a_write_lands_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real SIGINT in the middle of the write: the new version is in place, no temporary is
+    left, and the interrupt is raised once the write is done."""
+    real_fsync = os.fsync
+
+    def fsync_under_ctrl_c(fd: int) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        real_fsync(fd)
+
+    monkeypatch.setattr(state.os, "fsync", fsync_under_ctrl_c)
+    target = tmp_path / "repo.json"
+    target.write_text("old")
+    with pytest.raises(KeyboardInterrupt):
+        state.write_atomic(str(target), "new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["repo.json"]
