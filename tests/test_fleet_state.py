@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,11 @@ def test_a_real_ctrl_c_during_a_write_lands_after_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real SIGINT in the middle of the write: the new version is in place, no temporary is
-    left, and the interrupt is raised once the write is done."""
+    left, and the interrupt is raised once the write is done. A second thread is alive, as in a
+    fleet run (a pool's management thread): the kernel may hand it the signal."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
     real_fsync = os.fsync
 
     def fsync_under_ctrl_c(fd: int) -> None:
@@ -54,7 +59,11 @@ def test_a_real_ctrl_c_during_a_write_lands_after_it(
     monkeypatch.setattr(state.os, "fsync", fsync_under_ctrl_c)
     target = tmp_path / "repo.json"
     target.write_text("old")
-    with pytest.raises(KeyboardInterrupt):
-        state.write_atomic(str(target), "new")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            state.write_atomic(str(target), "new")
+    finally:
+        stop.set()
+        other.join()
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["repo.json"]

@@ -31,18 +31,24 @@ STATE_DIR = ".hex-guard"
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """Blocks SIGINT and SIGTERM at the OS level; one that arrives meanwhile is delivered (and
-    raised) when the block ends. An interrupt landing inside `mkstemp`, or between it and the
-    clean-up below, left a `.tmp-*` file behind (seen in CI under coverage's tracer)."""
-    main = threading.current_thread() is threading.main_thread()
-    if not main or not hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
-        yield
+    """Ctrl-C that arrives meanwhile is recorded and raised when the block ends. An interrupt
+    landing inside `mkstemp`, or between it and the clean-up below, left a `.tmp-*` file behind
+    (seen in CI under coverage's tracer). A Python-level handler, not a signal mask: the kernel
+    hands a process's signal to any thread not masking it (a pool's management thread), and
+    Python then raises in the main thread all the same."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread can set handlers, and only it receives KeyboardInterrupt
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+        elif caught and previous == signal.SIG_DFL:
+            raise KeyboardInterrupt
 
 
 def write_atomic(path: str, text: str) -> None:
