@@ -12,8 +12,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import click
 
@@ -218,9 +217,10 @@ def _verify_flags(command: Any) -> Any:
     return command
 
 
-@dataclass(frozen=True)
-class ReportFlags:
-    """The options every scanning command shares: what to report, where, and from which config."""
+class ReportFlags(NamedTuple):
+    """The options every scanning command shares: what to report, where, and from which config.
+
+    A NamedTuple: a frozen dataclass costs every hook run ~0.4 ms to create."""
 
     fmt: str
     output: str | None
@@ -275,7 +275,7 @@ def _report_flags(quiet_help: str, between: Sequence[Decorator] = ()) -> Decorat
         ),
     )
     tail = (_DATA, click.option("--quiet", "-q", is_flag=True, help=quiet_help), _COLOR)
-    names = [f.name for f in fields(ReportFlags)]
+    names = ReportFlags._fields
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
         @functools.wraps(command)
