@@ -153,9 +153,9 @@ def encoding(head: bytes) -> tuple[str | None, int]:
     that hold a NUL in their first BINARY_SNIFF bytes and are not UTF-16/32 text."""
     if head.startswith(codecs.BOM_UTF8):
         return None, 3
-    sample = head[:BINARY_SNIFF]
-    if b"\0" not in sample:
+    if head.find(b"\0", 0, BINARY_SNIFF) < 0:  # no copy of the sample: nearly every file
         return None, 0
+    sample = head[:BINARY_SNIFF]
     for bom, codec in _WIDE_BOMS:
         # FF FE 00 00 may also be UTF-16 starting with U+0000: the sample decides.
         if head.startswith(bom) and _decodes(sample[len(bom) :], codec):
@@ -196,17 +196,46 @@ def read_parts(
     keeps line numbers exact). UTF-16/32 text is decoded window by window. Content found larger
     than `max_size` (a file that grew while read) ends with a TOO_LARGE skip. Binary content is
     scanned byte for byte, its fragments marked `binary`."""
-    want = min(WINDOW, max_size + 1)  # one byte past the limit tells
+    want = _head_size(max_size)
     head = read(want)
-    if len(head) > max_size:
-        yield Skip(display_path, SkipReason.TOO_LARGE, max_size)
+    whole = _whole(head, want, repo_path, display_path, max_size)
+    if whole is not None:
+        yield whole
         return
+    windows = _windows(head, read, repo_path, display_path, max_size)
+    del head  # one window alive at a time, not two
+    yield from windows
+
+
+def _head_size(max_size: int) -> int:
+    """How much `read_parts` reads first: a window, or one byte past the limit (which tells)."""
+    return min(WINDOW, max_size + 1)
+
+
+def _whole(
+    head: bytes, want: int, repo_path: str, display_path: str, max_size: int
+) -> Fragment | Skip | None:
+    """The one part of content whose first read of `want` bytes gave `head`: a TOO_LARGE skip,
+    the whole of it when the read came back short (nearly every file and blob), else None:
+    read on in windows."""
+    if len(head) > max_size:
+        return Skip(display_path, SkipReason.TOO_LARGE, max_size)
+    if len(head) == want:
+        return None
+    codec, bom = encoding(head)
+    if codec is None:
+        return Fragment(repo_path, display_path, head[bom:])
+    if codec == BINARY:
+        return Fragment(repo_path, display_path, head, binary=True)
+    return Fragment(repo_path, display_path, _decode(codec, head[bom:]))
+
+
+def _windows(
+    head: bytes, read: Read, repo_path: str, display_path: str, max_size: int
+) -> Iterator[Fragment | Skip]:
+    """Content whose first read filled a whole window, as overlapping windows (`read_parts`)."""
     codec, bom = encoding(head)
     binary = codec == BINARY
-    if len(head) < want:  # the whole of it (nearly every file): one fragment, no more reads
-        data = head[bom:] if codec is None or binary else _decode(codec, head[bom:])
-        yield Fragment(repo_path, display_path, data, binary=binary)
-        return
     rest = _raw_chunks(read, max_size, len(head))
     chunks: Iterator[bytes | None] = itertools.chain((head[bom:],), rest)
     del head  # one window alive at a time, not two
@@ -261,49 +290,97 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 _HAS_NOFOLLOW = hasattr(os, "O_NOFOLLOW")
 
 
-def _fd_reader(fd: int, size: int) -> Read:
-    """`Read` over an open file of `size` bytes (as fstat saw it). Asking the kernel for the
-    bytes expected, not a whole window, keeps a small file's read to one small buffer."""
-    left = size
+def _read_upto(fd: int, n: int) -> bytes:
+    """Up to `n` bytes of an open file; fewer only at its end."""
+    chunk = os.read(fd, n)
+    if len(chunk) == n or not chunk:
+        return chunk
+    chunks = [chunk]
+    n -= len(chunk)
+    while n > 0:
+        chunk = os.read(fd, n)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _fd_reader(fd: int, left: int) -> Read:
+    """`Read` over an open file with `left` bytes still expected (as fstat saw it; negative once
+    it grew). Asking the kernel for the bytes expected, not a whole window, keeps a small file's
+    read to one small buffer."""
 
     def read(n: int) -> bytes:
         nonlocal left
-        chunks = []
-        want = min(n, left + 1) if left >= 0 else n  # one byte more tells a file that grew
-        while want > 0:
-            chunk = os.read(fd, want)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            want -= len(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        data = _read_upto(fd, min(n, left + 1) if left >= 0 else n)  # one byte more tells growth
+        left -= len(data)
+        return data
 
     return read
+
+
+def _open(target: Target) -> int | Skip:
+    """A read-only descriptor of the target, or why it is not read. O_NOFOLLOW refuses symlinks
+    and O_NONBLOCK keeps a FIFO from hanging the scan, so no separate lstat() is needed."""
+    if not _HAS_NOFOLLOW and os.path.islink(target.fs_path):
+        return Skip(target.display_path, SkipReason.SYMLINK)
+    try:
+        return os.open(target.fs_path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        return Skip(target.display_path, SkipReason.MISSING)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Skip(target.display_path, SkipReason.SYMLINK)
+        raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
+
+
+def _unreadable(target: Target, st: os.stat_result, max_size: int) -> Skip | None:
+    if not stat.S_ISREG(st.st_mode):
+        return Skip(target.display_path, SkipReason.NOT_REGULAR)
+    if st.st_size > max_size:
+        return Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
+    return None
+
+
+def load_whole(target: Target, max_size: int) -> Fragment | Skip | None:
+    """What `load_parts` yields for a target smaller than a window (nearly every file), read in
+    one go and closed before it is scanned; None for a file that fills a window: read it with
+    `load_parts` (which opens it again, so only the content it reads counts).
+
+    Per file, `load_parts`' generators and reader cost a tree scan more than the reads."""
+    fd = _open(target)
+    if isinstance(fd, Skip):
+        return fd
+    try:
+        st = os.fstat(fd)
+        skip = _unreadable(target, st, max_size)
+        if skip is not None:
+            return skip
+        want = _head_size(max_size)
+        if st.st_size >= want:
+            return None
+        # The read `read_parts` over `_fd_reader(fd, st.st_size)` would make first.
+        head = _read_upto(fd, st.st_size + 1)
+        return _whole(head, want, target.repo_path, target.display_path, max_size)
+    except OSError as exc:
+        raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
 
 
 def load_parts(target: Target, max_size: int) -> Iterator[Fragment | Skip]:
     """Read one target (`read_parts`), or a Skip (a file that vanished after it was listed is
     MISSING)."""
-    if not _HAS_NOFOLLOW and os.path.islink(target.fs_path):
-        yield Skip(target.display_path, SkipReason.SYMLINK)
+    fd = _open(target)
+    if isinstance(fd, Skip):
+        yield fd
         return
-    try:
-        fd = os.open(target.fs_path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        yield Skip(target.display_path, SkipReason.MISSING)
-        return
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            yield Skip(target.display_path, SkipReason.SYMLINK)
-            return
-        raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            yield Skip(target.display_path, SkipReason.NOT_REGULAR)
-        elif st.st_size > max_size:
-            yield Skip(target.display_path, SkipReason.TOO_LARGE, max_size)
+        skip = _unreadable(target, st, max_size)
+        if skip is not None:
+            yield skip
         else:
             read = _fd_reader(fd, st.st_size)
             yield from read_parts(read, target.repo_path, target.display_path, max_size)
@@ -346,8 +423,12 @@ class Paths:
 
     def read(self, batch: list[Target], max_size: int) -> Iterator[Unit | Skip]:
         for target in batch:
-            for loaded in load_parts(target, max_size):
-                yield Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
+            whole = load_whole(target, max_size)
+            if whole is None:
+                for loaded in load_parts(target, max_size):
+                    yield Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
+            else:
+                yield Unit(whole, target.fs_path) if isinstance(whole, Fragment) else whole
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         return Outcome([finding for _, finding in found])
