@@ -11,7 +11,7 @@ import errno
 import itertools
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from hex_guard.errors import GitError, InputError
@@ -39,58 +39,69 @@ def make_target(fs_path: str, cwd: str) -> Target:
     )
 
 
-def _walk(directory: str) -> Iterator[str]:
+Listed = Callable[[str, Collection[str]], None]
+"""Told each directory a walk lists (absolute) and the names of everything in it."""
+
+
+def _walk(directory: str, listed: Listed | None = None) -> Iterator[str]:
     """Relative POSIX names of every file below `directory`, never entering .git."""
+    # os.walk names each directory `os.path.join(directory, relative)`: the relative part is a
+    # slice (os.path.relpath per directory cost a tree scan ~10 ms).
+    top = len(os.path.join(directory, ""))
+    absolute = os.path.abspath(directory)
+    below = os.path.join(absolute, "")
     for dirpath, dirnames, filenames in os.walk(directory):
+        rel_dir = _posix(dirpath[top:]) if dirpath != directory else ""
+        if listed is not None:
+            # Named as `os.path.dirname` names the files below (`_directory_targets`).
+            listed(below + rel_dir if rel_dir else absolute, (*dirnames, *filenames))
         dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        rel_dir = _posix(os.path.relpath(dirpath, directory))
-        prefix = "" if rel_dir == "." else rel_dir + "/"
+        prefix = rel_dir + "/" if rel_dir else ""
         for name in sorted(filenames):
             yield prefix + name
 
 
-def _directory_names(directory: str, in_git: bool) -> Iterable[str]:
+def _directory_names(directory: str, in_git: bool, listed: Listed | None) -> Iterable[str]:
     if not in_git:
-        return _walk(directory)
+        return _walk(directory, listed)
     from hex_guard import git  # a hook run names files and never lists a directory
 
     try:
         if git.is_ignored(directory):
             # The user named it: what they name is scanned. Ignore rules only prune a walk.
-            return _walk(directory)
+            return _walk(directory, listed)
         return git.list_files(directory)
     except GitError:
         # Listing through git failed (e.g. git missing): a walk scans a superset, never less.
-        return _walk(directory)
+        return _walk(directory, listed)
 
 
 def _join(prefix: str, name: str) -> str:
     return name if prefix == "." else f"{prefix}/{name}"
 
 
-def _directory_targets(directory: str, cwd: str) -> Iterator[Target]:
+def _directory_targets(directory: str, cwd: str, listed: Listed | None) -> Iterator[Target]:
     # Paths are built by joining strings once per directory, not per file: on a tree of tens of
     # thousands of files, per-file relpath/abspath calls cost more than the scanning itself.
     absolute = os.path.abspath(directory)
     root = repo_root(absolute)
-    repo_prefix = _posix(os.path.relpath(absolute, root or cwd))
-    display_prefix = _posix(os.path.relpath(absolute, cwd))
-    for name in _directory_names(directory, root is not None):
-        yield Target(
-            fs_path=os.path.join(absolute, name),
-            repo_path=_join(repo_prefix, name),
-            display_path=_join(display_prefix, name),
-        )
+    # `os.path.join(absolute, name)` and `_join(prefix, name)` as one concatenation each.
+    fs_prefix = os.path.join(absolute, "")
+    repo_prefix = _join(_posix(os.path.relpath(absolute, root or cwd)), "")
+    display_prefix = _join(_posix(os.path.relpath(absolute, cwd)), "")
+    for name in _directory_names(directory, root is not None, listed):
+        yield Target(fs_prefix + name, repo_prefix + name, display_prefix + name)
 
 
-def collect(paths: Iterable[str], cwd: str) -> Iterator[Target]:
-    """Targets for the named files and directories, each file once, in a stable order."""
+def collect(paths: Iterable[str], cwd: str, listed: Listed | None = None) -> Iterator[Target]:
+    """Targets for the named files and directories, each file once, in a stable order.
+    `listed` is told every directory walked and what it holds."""
     seen: set[str] = set()
     for path in paths:
         if not os.path.lexists(path):
             raise InputError(f"no such file or directory: {path}")
         if os.path.isdir(path) and not os.path.islink(path):
-            targets: Iterable[Target] = _directory_targets(path, cwd)
+            targets: Iterable[Target] = _directory_targets(path, cwd, listed)
         else:
             targets = (make_target(path, cwd),)
         for target in targets:
@@ -416,7 +427,9 @@ class Paths:
         self.cwd = cwd if cwd is not None else os.getcwd()
 
     def plan(self, scope: Scope) -> Plan:
-        targets = [t for t in collect(self.paths, self.cwd) if not scope.excluded(t.fs_path)]
+        listed = scope.configs.listed
+        excluded = scope.excluded
+        targets = [t for t in collect(self.paths, self.cwd, listed) if not excluded(t.fs_path)]
         large = len(targets) >= PARALLEL_MIN_FILES
         count = scope.jobs * 8 if large else 1
         return Plan(_chunks(targets, count), large=large, parallel=large)
