@@ -462,9 +462,10 @@ class Resolver:
         """The config governing the file at absolute path `fs_path`."""
         if self._fixed is not None:
             return self._fixed[0]
-        chain = self._by_key.get(_directory_key(fs_path))
+        key = fs_path[: fs_path.rfind("/") + 1] if _SLASHES_ONLY else _directory_key(fs_path)
+        chain = self._by_key.get(key)
         if chain is None:
-            chain = self._by_key[_directory_key(fs_path)] = self._chain(os.path.dirname(fs_path))
+            chain = self._by_key[key] = self._chain(os.path.dirname(fs_path))
         return chain[0]
 
     def excluder(self, config: Config) -> PathMatcher:

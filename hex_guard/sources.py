@@ -218,6 +218,21 @@ def read_parts(
     yield from windows
 
 
+def blob_parts(
+    read: Read, size: int, repo_path: str, display_path: str, max_size: int
+) -> Iterable[Fragment | Skip]:
+    """`read_parts` of content whose `size` is known (a git blob): one smaller than a window
+    (nearly every one) is read at once into its one part, without `read_parts`' generator."""
+    want = _head_size(max_size)
+    if size >= want:
+        return read_parts(read, repo_path, display_path, max_size)
+    head = read(want)
+    whole = _whole(head, want, repo_path, display_path, max_size)
+    if whole is None:  # `read` gave more than `size` after all
+        return _windows(head, read, repo_path, display_path, max_size)
+    return (whole,)
+
+
 def _head_size(max_size: int) -> int:
     """How much `read_parts` reads first: a window, or one byte past the limit (which tells)."""
     return min(WINDOW, max_size + 1)
@@ -233,6 +248,8 @@ def _whole(
         return Skip(display_path, SkipReason.TOO_LARGE, max_size)
     if len(head) == want:
         return None
+    if head.find(b"\0", 0, BINARY_SNIFF) < 0 and not head.startswith(codecs.BOM_UTF8):
+        return Fragment(repo_path, display_path, head)  # `encoding`'s answer for most content
     codec, bom = encoding(head)
     if codec is None:
         return Fragment(repo_path, display_path, head[bom:])

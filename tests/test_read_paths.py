@@ -8,6 +8,7 @@ resolver that stats every directory.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 from pathlib import Path
 
@@ -117,3 +118,17 @@ def test_a_walks_listing_resolves_every_file_as_a_stat_would(
     # Only directories holding none of the names looked for are taken on the listing's word.
     bare = {os.path.relpath(d, tmp_path) for d in hinted._bare}
     assert bare == {"a", "a/b/c", "d/e", "e/f", "ü"}
+
+
+@pytest.mark.parametrize("size", [0, 10, 4095, 4096, 9000])
+@pytest.mark.parametrize("told", [0, -1])  # the size as told, or one less: a reader that gave more
+def test_a_blob_reads_as_read_parts_reads_it(
+    monkeypatch: pytest.MonkeyPatch, size: int, told: int
+) -> None:
+    monkeypatch.setattr(sources, "WINDOW", 4096)
+    monkeypatch.setattr(sources, "OVERLAP", 512)
+    data = (b"line\n" * size)[:size]
+    for max_size in (MAX, 4095, 8999):
+        expected = list(sources.read_parts(io.BytesIO(data).read, "b", "b", max_size))
+        read = io.BytesIO(data).read
+        assert list(sources.blob_parts(read, size + told, "b", "b", max_size)) == expected
