@@ -147,8 +147,11 @@ def scan_fragment(
             kept = hygiene.annotate(view.fragment, kept)
             stats.suppressed += suppressed
             out.extend(view.remap(f) for f in kept)
-    out = _one_per_place(out)
-    data = [] if fragment.binary else hygiene.data_findings(fragment, pipeline.data)
+    if len(out) > 1:
+        out = _one_per_place(out)
+    # The data check is opt-in: most runs skip it without a call per file.
+    check = pipeline.data.enabled and not fragment.binary
+    data = hygiene.data_findings(fragment, pipeline.data) if check else None
     if data:
         kept, suppressed = pipeline.allowlist.filter(data, fs_path, fragment, stats.used)
         stats.suppressed += suppressed
@@ -263,7 +266,7 @@ class _Scanner:
             if item.fragment.window:
                 held = _outside(held, findings)
             found.extend(held)
-            held = [(item.tag, finding) for finding in findings]
+            held = [(item.tag, finding) for finding in findings] if findings else []
         found.extend(held)
         return found, stats
 
