@@ -33,13 +33,15 @@ class WorkerDied(HexGuardError):
     exit_code = 3
 
 
-def _worker(work: Callable[[Any], Any], tasks: Any, results: Any) -> None:
+def _worker(work: Callable[[Any], Any], tasks: Any, results: Any, known: list[Any] | None) -> None:
     # Ctrl-C in a terminal signals the whole process group: only the parent handles it (and
     # terminates the workers), so no worker prints a traceback or dies mid-handover.
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for index, batch in iter(tasks.get, None):
+        if known is not None:
+            batch = known[index]
         try:
             results.put((index, True, work(batch)))
         except BaseException as exc:  # handed to the parent, which re-raises it
@@ -57,18 +59,25 @@ def _picklable(exc: BaseException) -> BaseException:
     return exc
 
 
+_FORK = sys.platform.startswith("linux")
+
+
 class _Pool(Generic[B, R]):
-    def __init__(self, work: Callable[[B], R], jobs: int) -> None:
+    def __init__(self, work: Callable[[B], R], jobs: int, known: list[B] | None = None) -> None:
+        """`known`: every batch, when they are all known before the workers start and fork
+        hands them to the workers; the tasks then carry only each batch's index."""
         import multiprocessing
 
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        context: Any = multiprocessing.get_context(method)
+        context: Any = multiprocessing.get_context("fork" if _FORK else "spawn")
+        self.known = known
         # A Queue (not SimpleQueue): its feeder thread means putting a batch never blocks the
         # source, which may be parsing git's output meanwhile.
         self.tasks: Any = context.Queue()
         self.results: Any = context.Queue()
         self.workers = [
-            context.Process(target=_worker, args=(work, self.tasks, self.results), daemon=True)
+            context.Process(
+                target=_worker, args=(work, self.tasks, self.results, known), daemon=True
+            )
             for _ in range(jobs)
         ]
         for worker in self.workers:
@@ -99,7 +108,7 @@ class _Pool(Generic[B, R]):
         sent = 0
         emitted = 0
         for batch in batches:
-            self.tasks.put((sent, batch))
+            self.tasks.put((sent, None if self.known is not None else batch))
             sent += 1
             # Take what is ready while the source is still producing (history streams batches
             # while git log walks), so workers never block on a full result pipe.
@@ -132,7 +141,10 @@ class _Pool(Generic[B, R]):
 
 def process_pool(work: Callable[[B], R], batches: Iterable[B], jobs: int) -> Iterator[R]:
     """Each batch scanned by one of `jobs` worker processes; results in batch order."""
-    pool: _Pool[B, R] = _Pool(work, jobs)
+    # Batches listed before the pool starts are inherited through fork, not pickled through the
+    # task queue and unpickled in a worker: for a tree scan, 14,000 targets (~35 ms of CPU).
+    known = batches if _FORK and isinstance(batches, list) else None
+    pool: _Pool[B, R] = _Pool(work, jobs, known)
     failed = True
     try:
         yield from pool.map(batches)
