@@ -371,47 +371,41 @@ def _unreadable(target: Target, st: os.stat_result, max_size: int) -> Skip | Non
     return None
 
 
-def load_whole(target: Target, max_size: int) -> Fragment | Skip | None:
-    """What `load_parts` yields for a target smaller than a window (nearly every file), read in
-    one go and closed before it is scanned; None for a file that fills a window: read it with
-    `load_parts` (which opens it again, so only the content it reads counts).
-
-    Per file, `load_parts`' generators and reader cost a tree scan more than the reads."""
-    fd = _open(target)
-    if isinstance(fd, Skip):
-        return fd
-    try:
-        st = os.fstat(fd)
-        skip = _unreadable(target, st, max_size)
-        if skip is not None:
-            return skip
-        want = _head_size(max_size)
-        if st.st_size >= want:
-            return None
-        # The read `read_parts` over `_fd_reader(fd, st.st_size)` would make first.
-        head = _read_upto(fd, st.st_size + 1)
-        return _whole(head, want, target.repo_path, target.display_path, max_size)
-    except OSError as exc:
-        raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
-    finally:
-        os.close(fd)
+def _read_open(
+    fd: int, target: Target, max_size: int
+) -> Fragment | Skip | Iterator[Fragment | Skip]:
+    """What `read_parts` over `_fd_reader(fd, size)` yields for an open target: its one part
+    when it is smaller than a window (nearly every file), read in one go without generators
+    (per file, they cost a tree scan more than the reads); else its windows, lazily."""
+    st = os.fstat(fd)
+    skip = _unreadable(target, st, max_size)
+    if skip is not None:
+        return skip
+    want = _head_size(max_size)
+    if st.st_size >= want:
+        read = _fd_reader(fd, st.st_size)
+        return read_parts(read, target.repo_path, target.display_path, max_size)
+    head = _read_upto(fd, st.st_size + 1)  # the read `read_parts` would make first
+    whole = _whole(head, want, target.repo_path, target.display_path, max_size)
+    if whole is None:  # it grew to a window while read
+        read = _fd_reader(fd, st.st_size - len(head))
+        return _windows(head, read, target.repo_path, target.display_path, max_size)
+    return whole
 
 
 def load_parts(target: Target, max_size: int) -> Iterator[Fragment | Skip]:
     """Read one target (`read_parts`), or a Skip (a file that vanished after it was listed is
-    MISSING)."""
+    MISSING). The file stays open while its parts are scanned."""
     fd = _open(target)
     if isinstance(fd, Skip):
         yield fd
         return
     try:
-        st = os.fstat(fd)
-        skip = _unreadable(target, st, max_size)
-        if skip is not None:
-            yield skip
+        parts = _read_open(fd, target, max_size)
+        if isinstance(parts, (Fragment, Skip)):
+            yield parts
         else:
-            read = _fd_reader(fd, st.st_size)
-            yield from read_parts(read, target.repo_path, target.display_path, max_size)
+            yield from parts
     except OSError as exc:
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
     finally:
@@ -452,13 +446,27 @@ class Paths:
         return Plan(_chunks(targets, count), large=large, parallel=large)
 
     def read(self, batch: list[Target], max_size: int) -> Iterator[Unit | Skip]:
+        # `load_parts` for each target, without a generator per file.
         for target in batch:
-            whole = load_whole(target, max_size)
-            if whole is None:
-                for loaded in load_parts(target, max_size):
-                    yield Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
-            else:
-                yield Unit(whole, target.fs_path) if isinstance(whole, Fragment) else whole
+            fd = _open(target)
+            if isinstance(fd, Skip):
+                yield fd
+                continue
+            try:
+                parts = _read_open(fd, target, max_size)
+                if isinstance(parts, Fragment):
+                    yield Unit(parts, target.fs_path)
+                elif isinstance(parts, Skip):
+                    yield parts
+                else:
+                    for loaded in parts:
+                        yield (
+                            Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
+                        )
+            except OSError as exc:
+                raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
+            finally:
+                os.close(fd)
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         return Outcome([finding for _, finding in found])

@@ -1,8 +1,8 @@
 """The per-file shortcuts of a tree scan give what the general paths give.
 
-`sources.load_whole` (a file smaller than a window, read in one go) against `load_parts`, and
-`config.Resolver.listed` (a walk's listing sparing the config lookup its stat calls) against a
-resolver that stats every directory.
+`sources.Paths.read` and `load_parts` (a file smaller than a window, read in one go) against
+`read_parts`, and `config.Resolver.listed` (a walk's listing sparing the config lookup its stat
+calls) against a resolver that stats every directory.
 """
 
 from __future__ import annotations
@@ -16,13 +16,35 @@ import pytest
 
 from hex_guard import sources
 from hex_guard.config import Config, Resolver
-from hex_guard.records import Skip, SkipReason, Target
+from hex_guard.records import Fragment, Skip, SkipReason, Target, Unit
 
 MAX = 1 << 20
 
 
 def _target(path: Path) -> Target:
     return Target(str(path), path.name, path.name)
+
+
+def _paths_read(target: Target, max_size: int) -> list[Fragment | Skip]:
+    out: list[Fragment | Skip] = []
+    for item in sources.Paths([]).read([target], max_size):
+        if isinstance(item, Unit):
+            assert item.fs_path == target.fs_path
+            out.append(item.fragment)
+        else:
+            out.append(item)
+    return out
+
+
+def _both(path: Path, max_size: int = MAX) -> list[Fragment | Skip]:
+    """What `Paths.read` and `load_parts` read of `path`, after checking they agree."""
+    parts = list(sources.load_parts(_target(path), max_size))
+    assert _paths_read(_target(path), max_size) == parts
+    return parts
+
+
+def _expected(data: bytes, max_size: int = MAX) -> list[Fragment | Skip]:
+    return list(sources.read_parts(io.BytesIO(data).read, "f.txt", "f.txt", max_size))
 
 
 @pytest.mark.parametrize(
@@ -41,28 +63,29 @@ def _target(path: Path) -> Target:
 def test_a_small_file_reads_as_its_one_part(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "f.txt"
     path.write_bytes(data)
-    assert [sources.load_whole(_target(path), MAX)] == list(sources.load_parts(_target(path), MAX))
+    assert _both(path) == _expected(data)
+    assert len(_expected(data)) == 1
 
 
-def test_a_file_filling_a_window_is_left_to_the_windows(
+def test_a_file_filling_a_window_is_read_in_windows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sources, "WINDOW", 4096)
     monkeypatch.setattr(sources, "OVERLAP", 512)
-    path = tmp_path / "big.txt"
+    path = tmp_path / "f.txt"
     for size in (4095, 4096, 9000):
-        path.write_bytes(b"line\n" * (size // 5) + b"x" * (size % 5))
-        parts = list(sources.load_parts(_target(path), MAX))
-        whole = sources.load_whole(_target(path), MAX)
-        assert (whole is None) == (size >= 4096)
-        assert whole is None or [whole] == parts
+        data = (b"line\n" * size)[:size]
+        path.write_bytes(data)
+        for max_size in (MAX, 9000):  # a file over the limit is refused by fstat, unread
+            assert _both(path, max_size) == _expected(data, max_size)
+        assert (len(_both(path)) > 1) == (size > 4096)
 
 
 def test_a_file_at_the_limit_is_read_and_one_past_it_skipped(tmp_path: Path) -> None:
     path = tmp_path / "f.txt"
     path.write_bytes(b"a" * 100)
-    assert sources.load_whole(_target(path), 100) == next(sources.load_parts(_target(path), 100))
-    assert sources.load_whole(_target(path), 99) == Skip("f.txt", SkipReason.TOO_LARGE, 99)
+    assert _both(path, 100) == _expected(b"a" * 100, 100)
+    assert _both(path, 99) == [Skip("f.txt", SkipReason.TOO_LARGE, 99)]
 
 
 def test_what_is_not_read_is_skipped_as_before(tmp_path: Path) -> None:
@@ -75,9 +98,7 @@ def test_what_is_not_read_is_skipped_as_before(tmp_path: Path) -> None:
         "gone.txt": SkipReason.MISSING,
     }
     for name, reason in cases.items():
-        target = _target(tmp_path / name)
-        assert sources.load_whole(target, MAX) == Skip(name, reason)
-        assert list(sources.load_parts(target, MAX)) == [Skip(name, reason)]
+        assert _both(tmp_path / name) == [Skip(name, reason)]
 
 
 def _tree(root: Path) -> None:
