@@ -616,6 +616,14 @@ def is_placeholder(value: str, *, shaped: bool = False) -> bool:
     `shaped`: the rule's own pattern fixed the value's format (a vendor token, an AWS secret),
     so the checks that read free text as code or names (a leading `+`, a call, an identifier,
     a phrase) do not apply: they dropped real keys that start or end with `+` (issue 9)."""
+    return _judged(value, shaped)
+
+
+# A verdict depends on the value alone, and a scan asks about the same few values again and
+# again (`password`, `${DB_PASSWORD}`, one token under several keys): the bench corpus asks 1,827
+# times about 632 values, and each judgement costs ~25 us.
+@functools.lru_cache(maxsize=4096)
+def _judged(value: str, shaped: bool) -> bool:
     value = value.strip().strip("\"'`")
     if not value:
         return True
