@@ -9,6 +9,8 @@ from enum import IntEnum
 from functools import cached_property
 from typing import cast
 
+from hex_guard.rules.literals import required_literals
+
 
 class Severity(IntEnum):
     LOW = 1
@@ -96,8 +98,22 @@ class Rule:
         """Runs on some fragments only (by path or by decoder), chosen before any prefilter."""
         return self.paths is not None or self.decoded_by is not None
 
+    @cached_property
+    def path_literals(self) -> tuple[str, ...] | None:
+        """Lower-case strings one of which every ASCII path the rule applies to holds (None:
+        unknown, or no `paths`): most paths hold none, and a substring test is ~10x cheaper
+        than the regex's search."""
+        return required_literals(self.paths) if self.paths else None
+
     def applies_to(self, path: str, decoded: str | None = None) -> bool:
         """Whether the rule runs on a fragment at `path` decoded by `decoded` (None: raw)."""
         if self.decoded_by is not None and self.decoded_by != decoded:
             return False
-        return self.path_regex is None or self.path_regex.search(path) is not None
+        if self.path_regex is None:
+            return True
+        literals = self.path_literals
+        if literals is not None and path.isascii():
+            lowered = path.lower()
+            if not any(literal in lowered for literal in literals):
+                return False
+        return self.path_regex.search(path) is not None
