@@ -96,10 +96,13 @@ class Engine:
         hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
         for i in self._scoped_for(fragment):
             hits_by_rule[i] = []
+        hits = self.prefilter.hits(data)
+        if not hits and not hits_by_rule:
+            return [], ()  # most fragments: no keyword, and no rule that reads them whole
         gated = self._gated
         rule_gates = len(gated)
         fired: set[int] = set()
-        for gate_index, offset in self.prefilter.hits(data):
+        for gate_index, offset in hits:
             if gate_index < rule_gates:
                 hits_by_rule.setdefault(gated[gate_index], []).append(offset)
             else:
@@ -109,11 +112,14 @@ class Engine:
             rule = self.rules[rule_index]
             offsets = hits_by_rule[rule_index]
             matches.extend(_run_rule(rule, data, offsets, fragment.display_path))
+        triggered = tuple(self._expanders[i] for i in sorted(fired))
+        if not matches:
+            return [], triggered
         position = _Positions(fragment.data)
         findings = [
             _to_finding(m, fragment, position, self.context) for m in _most_specific(matches)
         ]
-        return findings, tuple(self._expanders[i] for i in sorted(fired))
+        return findings, triggered
 
     def _scoped_for(self, fragment: Fragment) -> list[int]:
         """The scoped rules that run on `fragment`."""
