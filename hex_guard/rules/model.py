@@ -39,6 +39,9 @@ class Confidence(IntEnum):
 
 Validator = Callable[[bytes, "re.Match[bytes]"], bool]
 
+# PEM private keys: a key file stored in an archive or a keystore is still the key.
+_KEY_RULES = frozenset({"private-key", "private-key-base64"})
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -92,6 +95,13 @@ class Rule:
             if secret.startswith(prefix):
                 return severity
         return self.severity
+
+    @property
+    def trusted_in_binary(self) -> bool:
+        """Whether a finding counts inside binary content (`Fragment.binary`): a fixed format
+        (high confidence) or a private key. The scan keeps no other rule's findings there
+        (scan.py's `_binary_rules`, which must agree: tests/test_binary_skip.py)."""
+        return self.confidence is Confidence.HIGH or self.id in _KEY_RULES
 
     @property
     def scoped(self) -> bool:
