@@ -720,9 +720,11 @@ KEYED_RULES: tuple[Rule, ...] = (
             r"(?://)?(?P<host>[A-Za-z0-9][A-Za-z0-9.\-]{0,253}:\d{2,5})/[\w.$\-]{1,64}"
         ),
         keywords=("sqlplus", "1521", "oracle", "tns", "rman", "impdp", "expdp", "sqlldr"),
-        # From the `@` on: a gate that starts at a class instead of a literal makes Hyperscan
-        # run an automaton over every byte (it was 90% of a tree scan's prefilter time).
-        gate=r"@(?://)?[A-Za-z0-9][A-Za-z0-9.\-]{0,253}:\d{2,5}/",
+        # The port and the slash after it, which every match holds on its one line: a gate that
+        # starts at a class instead of a literal makes Hyperscan run an automaton over every
+        # byte (it was 90% of a tree scan's prefilter time), and one that starts at `@` and
+        # spans the host ({0,253}) cost 11 ms of a 14k-file tree scan's 77 ms prefilter pass.
+        gate=r":\d{2,5}/",
         hint="Rotate the password; use an Oracle wallet or external authentication (/@alias).",
         priority=66,
         check_placeholder=False,
