@@ -382,7 +382,10 @@ def _is_low_entropy(value: str) -> bool:
     )
 
 
-def _forms(word: str) -> set[str]:
+# A value's words recur across values (`password`, `token`, `key`): 758 distinct words of 1,981
+# asked about over the bench corpus.
+@functools.lru_cache(maxsize=4096)
+def _forms(word: str) -> frozenset[str]:
     """A word lower-cased, without a trailing run of digits/punctuation, de-leeted, and with its
     remaining punctuation dropped (`p@ss!word/123` is `password`)."""
     lowered = word.lower()
@@ -394,7 +397,7 @@ def _forms(word: str) -> set[str]:
             out.add(_NON_ALNUM.sub("", form))
         out.add(_NON_ALNUM.sub("", stem.replace("@", "a").replace("$", "s")))
     out.discard("")
-    return out
+    return frozenset(out)
 
 
 _EDIT_WORDS = frozenset(w for w in _WORDS if len(w) >= 4)
