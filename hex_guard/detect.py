@@ -103,12 +103,13 @@ class Engine:
         single pass tells the decoders whether there is anything to decode, so no file is read
         twice."""
         data = fragment.data
-        hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
-        for i in self._scoped_for(fragment):
-            hits_by_rule[i] = []
+        scoped = self._scoped_for(fragment)
         hits = self.prefilter.hits(data)
-        if not hits and not hits_by_rule:
+        if not hits and not scoped and not self._ungated:
             return [], ()  # most fragments: no keyword, and no rule that reads them whole
+        hits_by_rule: dict[int, list[int]] = {i: [] for i in self._ungated}
+        for i in scoped:
+            hits_by_rule[i] = []
         gated = self._gated
         rule_gates = len(gated)
         fired: set[int] = set()
@@ -142,7 +143,10 @@ class Engine:
         literals = self._raw_literals
         if literals is not None and path.isascii():
             lowered = path.lower()
-            if not any(literal in lowered for literal in literals):
+            for literal in literals:  # a loop, not any(): a generator costs ~0.3 us a file
+                if literal in lowered:
+                    break
+            else:
                 return []
         return [i for i in self._raw_scoped if self.rules[i].applies_to(path)]
 
