@@ -505,7 +505,10 @@ TABLE: tuple[Rule, ...] = (
         description="Secret field of a data-connection payload (Hex connectionDetails, JSON/YAML)",
         severity=Severity.HIGH,
         pattern=(
-            r"(?i)\\?[\"'](?:password|db_password|privateKey|private_key_passphrase|"
+            # The opening quote spelled as four literals (`\\?["']` means the same): `re` then
+            # finds candidates by a C-speed search for them instead of trying the optional
+            # backslash at every byte (the rule reads 0.5 MB of lines in the bench corpus).
+            r"(?i)(?:\\\"|\\'|\"|')(?:password|db_password|privateKey|private_key_passphrase|"
             r"privateKeyPassphrase|passphrase|accessToken|secretAccessKey|secret_access_key|"
             r"clientSecret|client_secret)\\?[\"']\s*:\s*\\?[\"']"
             r"(?P<secret>[^\"'\s\\]{8,512})\\?[\"']"

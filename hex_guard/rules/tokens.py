@@ -20,8 +20,24 @@ from hex_guard.rules.model import Confidence, Rule, Severity, Validator
 from hex_guard.rules.vocab import alternation, minimal_keywords
 
 # A token ends where a token character cannot follow (a longer run is another string).
-_AFTER = r"(?![A-Za-z0-9_\-])"
-_BEFORE = r"(?<![A-Za-z0-9_\-])"
+_TOKEN_CHAR = r"[A-Za-z0-9_\-]"
+_AFTER = r"(?!" + _TOKEN_CHAR + ")"
+_BEFORE = r"(?<!" + _TOKEN_CHAR + ")"
+
+
+def _secret_group(prefixes: list[str], alternatives: list[str]) -> str:
+    """`(?P<secret>...)` behind `_BEFORE`. When every prefix starts with one character, the
+    pattern starts with it and checks `_BEFORE` just after (the same condition, one character
+    later): `re` then finds candidates by a C-speed search for that character instead of trying
+    the lookbehind at every byte (aws-access-key-id's `A` read 0.5 MB of base64 lines at
+    ~11 ns a byte in the bench corpus)."""
+    first = {p[:1] for p in prefixes}
+    if len(first) == 1 and len(alternatives) == 1 and all(len(p) > 1 for p in prefixes):
+        char = re.escape(first.pop())
+        body = alternatives[0][len(alternation(prefixes)) :]
+        rest = alternation(p[1:] for p in prefixes)
+        return "(?P<secret>" + char + "(?<!" + _TOKEN_CHAR + char + ")" + rest + body + ")"
+    return _BEFORE + "(?P<secret>" + "|".join(alternatives) + ")"
 
 
 def _token(
@@ -36,16 +52,21 @@ def _token(
     priority: int = 90,
     validate: Validator | None = None,
     min_entropy: float = 3.0,
+    gated: bool = False,
 ) -> Rule:
-    """A rule whose secret is one of `prefixes` followed by its documented `body` regex."""
+    """A rule whose secret is one of `prefixes` followed by its documented `body` regex.
+
+    `gated`: Hyperscan gates on the secret itself, not its prefixes alone (a prefix that base64
+    and minified text hold by chance, with a short fixed body Hyperscan matches cheaply)."""
     alternatives = [alternation(prefixes) + body for prefixes, body in bodies]
     prefixes = [p for group, _ in bodies for p in group]
     return Rule(
         id=id,
         description=description,
         severity=severity,
-        pattern=_BEFORE + "(?P<secret>" + "|".join(alternatives) + ")" + _AFTER,
+        pattern=_secret_group(prefixes, alternatives) + _AFTER,
         keywords=minimal_keywords(prefixes),
+        gate="|".join(alternatives) if gated else None,
         hint=hint,
         priority=priority,
         reveal_prefix=min(len(p) for p in prefixes),
@@ -182,6 +203,9 @@ TOKEN_RULES: tuple[Rule, ...] = (
         Severity.HIGH,
         ((("AKIA", "ASIA", "ABIA", "ACCA"), "[A-Z0-9]{16}"),),
         hint="Deactivate the key in IAM (and rotate its secret); use a role or SSO instead.",
+        # `akia` alone: 864 hits in the bench corpus, most in base64 lines (1.8 KB each on
+        # average), 7 ms of the rule's regex; the whole id, matched without case: 93.
+        gated=True,
         examples=(
             f"AWS_ACCESS_KEY_ID={_AKIA}",
             f'aws_access_key_id = "{_AKIA}"',
