@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from hex_guard.records import Finding
 
@@ -21,7 +21,10 @@ FINGERPRINT_ROUNDS = 2000
 FINGERPRINT_SALT = b"hex-guard fingerprint v2\0"
 
 
-@cache
+# One secret is reported again and again in a history scan (each commit and path that holds
+# it), and each fingerprint costs ~0.5 ms. Bounded: a large history may hold many distinct
+# secrets, and each entry keeps one in memory (a PEM key is kilobytes).
+@lru_cache(maxsize=8192)
 def fingerprint(rule_id: str, repo_path: str, secret: str) -> str:
     """Identity of a finding that survives line shifts, checkouts and OS path separators.
 
