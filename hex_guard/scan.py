@@ -116,16 +116,12 @@ class Pipeline:
         return cls(engine, Allowlist(config), config.max_file_size, data, _binary_rules(rules))
 
 
-# PEM private keys: a key file stored in an archive or a keystore is still the key.
-_KEY_RULES = frozenset({"private-key", "private-key-base64"})
-
-
 def _binary_rules(rules: Iterable[Rule]) -> frozenset[str]:
-    """The rules trusted inside binary content: fixed formats (high confidence) and private
-    keys. A keyed rule reads a key name and a value from bytes that are not text: in .NET
-    assemblies `PublicKeyToken=` runs on into the next bytes and passes for a token (9 false
-    alarms in schemastore's DLLs, measured when binaries began to be scanned)."""
-    return frozenset(r.id for r in rules if r.confidence is Confidence.HIGH or r.id in _KEY_RULES)
+    """The rules trusted inside binary content (`Rule.trusted_in_binary`: fixed formats and
+    private keys). A keyed rule reads a key name and a value from bytes that are not text: in
+    .NET assemblies `PublicKeyToken=` runs on into the next bytes and passes for a token (9
+    false alarms in schemastore's DLLs, measured when binaries began to be scanned)."""
+    return frozenset(r.id for r in rules if r.trusted_in_binary)
 
 
 def scan_fragment(

@@ -29,11 +29,6 @@ _USER_RULES = (
 )
 
 
-@pytest.mark.parametrize("rules", [RULES, RULES + _USER_RULES, _USER_RULES[1:]])
-def test_the_engine_trusts_what_the_scan_keeps(rules: tuple[Rule, ...]) -> None:
-    assert {r.id for r in rules if r.trusted_in_binary} == _binary_rules(rules)
-
-
 _TEXTS = [
     # .NET assemblies: `PublicKeyToken=` runs on into the next bytes.
     f"\0\0PublicKeyToken={fake('bin-pkt', 24)}\0 api_key = '{fake('bin-k', 32)}'\0",

@@ -99,8 +99,9 @@ class Rule:
     @property
     def trusted_in_binary(self) -> bool:
         """Whether a finding counts inside binary content (`Fragment.binary`): a fixed format
-        (high confidence) or a private key. The scan keeps no other rule's findings there
-        (scan.py's `_binary_rules`, which must agree: tests/test_binary_skip.py)."""
+        (high confidence) or a private key (a key file stored in an archive or a keystore is still
+        the key). The scan keeps no other rule's findings there, and the engine need not run
+        the others below every trusted rule's priority."""
         return self.confidence is Confidence.HIGH or self.id in _KEY_RULES
 
     @property
