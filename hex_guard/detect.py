@@ -76,8 +76,9 @@ class Engine:
         specs = [
             prefilter.Gate(
                 self.rules[i].keywords,
-                self.rules[i].gate if gates else None,
+                self.rules[i].gate if gates or self.rules[i].gate_widens else None,
                 self.rules[i].multiline,
+                self.rules[i].gate_widens,
             )
             for i in self._gated
         ]

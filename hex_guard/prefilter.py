@@ -4,10 +4,12 @@ Most files hold no secret, so this pass is most of a scan's cost. Each gated rul
 its literal keywords (any case), and optionally a tighter regex for Hyperscan, which matches
 every gate at once with SIMD (GB/s). Without Hyperscan, a pure-Python search for the literals
 gives a superset of the same hits, so the rules' own regexes find the same secrets, only slower.
+A gate that widens its keywords (`Gate.widens`) runs as a regex on both backends.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,9 @@ class Gate:
     regex: str | None = None
     # One hit is enough: the rule runs over the whole fragment anyway.
     single: bool = False
+    # `regex` matches text that holds none of `keywords` (Rule.gate_widens): the pure-Python
+    # backend runs the regex too (Python's `re`, any case), not the keywords.
+    widens: bool = False
 
 
 class Prefilter:
@@ -38,7 +43,13 @@ class Prefilter:
         self._literals = [
             (index, keyword.lower().encode())
             for index, gate in enumerate(self.gates)
+            if not (gate.widens and gate.regex)
             for keyword in gate.keywords
+        ]
+        self._regexes = [
+            (index, re.compile(gate.regex.encode(), re.IGNORECASE))
+            for index, gate in enumerate(self.gates)
+            if gate.widens and gate.regex
         ]
 
     def hits(self, data: bytes) -> Hits:
@@ -50,6 +61,8 @@ class Prefilter:
             while pos != -1:
                 out.append((index, pos + len(keyword)))
                 pos = find(keyword, pos + 1)
+        for index, regex in self._regexes:
+            out.extend((index, m.end()) for m in regex.finditer(data))
         return out
 
 

@@ -10,7 +10,12 @@ from hex_guard.rules import RULES, RULES_BY_ID, Rule
 from hex_guard.rules.keyed import KEYED_RULES
 from tests.contexts import CONTEXTS, JSON_ESCAPED, escaped
 
-ENGINES = {"hyperscan": Engine(), "python": Engine(allow_hyperscan=False)}
+# "keywords": Hyperscan on literal keywords only, as for a hook run over a few files.
+ENGINES = {
+    "hyperscan": Engine(),
+    "keywords": Engine(gates=False),
+    "python": Engine(allow_hyperscan=False),
+}
 # Rules for some paths or some decoder's output only: not embedded in other files' contexts.
 SCOPED = {rule.id for rule in RULES if rule.scoped}
 KEYED = {rule.id for rule in KEYED_RULES}

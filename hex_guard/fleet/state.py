@@ -95,6 +95,7 @@ def config_key(config: Config, show_secrets: bool) -> str:
             r.decoded_by,
             r.multiline,
             r.gate,
+            r.gate_widens,
             r.min_entropy,
             r.check_placeholder,
             str(r.severity),

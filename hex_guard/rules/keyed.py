@@ -725,6 +725,7 @@ KEYED_RULES: tuple[Rule, ...] = (
         # byte (it was 90% of a tree scan's prefilter time), and one that starts at `@` and
         # spans the host ({0,253}) cost 11 ms of a 14k-file tree scan's 77 ms prefilter pass.
         gate=r":\d{2,5}/",
+        gate_widens=True,
         hint="Rotate the password; use an Oracle wallet or external authentication (/@alias).",
         priority=66,
         check_placeholder=False,
@@ -734,6 +735,8 @@ KEYED_RULES: tuple[Rule, ...] = (
             f"sqlplus etl/{pw('ora1')}@ora.acme.io:1521/DWPDB",
             f'oracledb.connect("hex/{pw("ora2")}@10.0.4.2:1521/ORCLPDB1")',
             f"ORACLE_DSN=loader/{letters('ora3', 12)}@//dw-ora.acme.io:1522/DW.acme.io",
+            # No keyword on the line: the gate finds it, on every backend and scan size.
+            f'DSN = "loader/{pw("ora4")}@dw-db.acme.io:1522/DWPDB"',
         ),
         counter_examples=(
             "sqlplus scott/tiger@localhost:1521/XEPDB1",

@@ -61,6 +61,11 @@ class Rule:
     multiline: bool = False
     # Optional Hyperscan regex, tighter than the keywords, that every match contains.
     gate: str | None = None
+    # The gate also finds matches that hold none of the keywords (oracle-connect-password's
+    # `:port/`): then every backend and every scan size runs the gate's regex, or a hook run
+    # (keywords only) and the pure-Python prefilter would miss what a tree scan with Hyperscan
+    # finds. tests/test_rules.py runs every example through all three.
+    gate_widens: bool = False
     # Higher wins when two findings cover the same secret (the more specific rule).
     priority: int = 50
     # Leading characters of the secret that are safe to show: a fixed prefix is not secret.
