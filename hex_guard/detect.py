@@ -94,6 +94,15 @@ class Engine:
                 specs.append(gate)
         self.prefilter = prefilter.build(specs, allow_hyperscan=allow_hyperscan)
 
+    def compile_all(self) -> None:
+        """Compile every rule's regex and every lazy pattern (validators, decoders) now. Before a
+        pool forks: each worker compiled those it met again, ~8 ms of CPU apiece on a tree."""
+        from hex_guard import lazyre
+
+        for rule in self.rules:
+            rule.regex  # noqa: B018 - a cached property: reading it compiles
+        lazyre.compile_all()
+
     def scan(self, fragment: Fragment) -> list[Finding]:
         return self.scan_with_triggers(fragment)[0]
 

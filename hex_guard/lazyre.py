@@ -11,6 +11,7 @@ class _LazyPattern:
     def __init__(self, pattern: str | bytes, flags: int) -> None:
         self._args = (pattern, flags)
         self._compiled: re.Pattern[Any] | None = None
+        _ALL.append(self)
 
     def __getattr__(self, name: str) -> Any:
         if self._compiled is None:
@@ -25,5 +26,16 @@ class _LazyPattern:
         return (_LazyPattern, self._args)
 
 
+_ALL: list[_LazyPattern] = []
+
+
 def lazy(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     return cast("re.Pattern[AnyStr]", _LazyPattern(pattern, flags))
+
+
+def compile_all() -> None:
+    """Compile every lazy pattern now: before a pool forks, so its workers inherit them
+    compiled instead of each compiling the same ones again."""
+    for pattern in _ALL:
+        if pattern._compiled is None:
+            pattern._compiled = re.compile(*pattern._args)

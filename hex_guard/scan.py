@@ -279,6 +279,7 @@ def _results(
     scanner: _Scanner, plan: Plan, jobs: int, progress: bool
 ) -> Iterator[tuple[list[Found], Stats]]:
     if plan.parallel and jobs > 1:
+        scanner.pipeline.engine.compile_all()  # once here, not once per worker
         results = pool.process_pool(scanner, plan.batches, jobs)
     else:
         results = pool.in_process(scanner, plan.batches)

@@ -156,3 +156,14 @@ def test_sarif_lists_the_rules_the_scan_ran(
     document = json.loads(renderer("sarif")(result, ReportOptions()))
     ids = [r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]]
     assert "hex-api-token" not in ids and ids == [r.id for r in result.rules]
+
+
+def test_a_pool_scan_compiles_every_pattern_before_its_workers_fork() -> None:
+    """Workers inherit compiled patterns through fork instead of each compiling them again."""
+    from hex_guard import lazyre
+    from hex_guard.detect import Engine
+
+    engine = Engine()
+    engine.compile_all()
+    assert all(pattern._compiled is not None for pattern in lazyre._ALL)
+    assert all("regex" in vars(rule) for rule in engine.rules)
