@@ -377,13 +377,17 @@ TOKEN_RULES: tuple[Rule, ...] = (
             "openai.api_key = os.environ['OPENAI_API_KEY']",
         ),
     ),
-    # Anthropic API keys: sk-ant-<kind><2 digits>-<86>-<8> (the rule Anthropic provided to GitLab's
-    # secret detection, gitlab.com/gitlab-org/security-products/analyzers/secrets MR 319).
+    # Anthropic API keys: sk-ant-<kind><2 digits>- then 95 characters of [A-Za-z0-9_-]. The rule
+    # Anthropic provided to GitLab's secret detection (gitlab.com/gitlab-org/security-products/
+    # analyzers/secrets MR 319) reads them as <86>-<8>; gitleaks' anthropic-api-key and
+    # anthropic-admin-api-key rules as <93>AA. Both are 95 characters of that alphabet, so the
+    # body here is that: a dash elsewhere, or other last letters, are still a key (gitleaks'
+    # own test keys have them), and the fixed length with the boundary keeps it as strict.
     _token(
         "anthropic-api-key",
         "Anthropic API key",
         Severity.HIGH,
-        ((("sk-ant-",), r"[a-z]{3,5}\d{2}-[A-Za-z0-9_\-]{86}-[A-Za-z0-9_\-]{8}"),),
+        ((("sk-ant-",), r"[a-z]{3,5}\d{2}-[A-Za-z0-9_\-]{95}"),),
         hint="Revoke it in the Anthropic Console (API keys) and read ANTHROPIC_API_KEY from a "
         "secret.",
         examples=(
@@ -391,11 +395,16 @@ TOKEN_RULES: tuple[Rule, ...] = (
             f'client = anthropic.Anthropic(api_key="sk-ant-api03-{fake("an3", 86)}-'
             f'{fake("an4", 6)}AA")',
             f"  anthropic_key: sk-ant-admin01-{fake('an5', 86)}-{fake('an6', 6)}AA",
+            # gitleaks' shape: 93 characters, the dash anywhere, then AA.
+            f"ANTHROPIC_API_KEY=sk-ant-api03-{fake('an7', 40)}-{fake('an8', 52)}AA",
         ),
         counter_examples=(
             "ANTHROPIC_API_KEY=sk-ant-...",
             "ANTHROPIC_API_KEY=sk-ant-api03-your-key-here",
             f"sk-ant-api03-{'x' * 86}-{'x' * 8}",
+            # One character short and one too long: the length is fixed.
+            f"ANTHROPIC_API_KEY=sk-ant-api03-{fake('an9', 86)}-{fake('ana', 7)}",
+            f"ANTHROPIC_API_KEY=sk-ant-api03-{fake('anb', 86)}-{fake('anc', 9)}",
         ),
     ),
     # Hugging Face User Access Tokens start with hf_ (huggingface.co/docs/hub/security-tokens);
