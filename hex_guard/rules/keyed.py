@@ -83,8 +83,13 @@ _LAST_WORDS = frozenset(
         "pat",
     ]
 )
+_HEX = "0123456789abcdef"
 # Search-only keys published in every page's HTML (Algolia DocSearch), not credentials.
 _PUBLIC_KEY_CONTEXT = lazy(rb"(?i)algolia|docsearch|indexName|search[_-]?only")
+# ...unless the key's own name says it is no search key: Algolia's Admin API key "is your most
+# sensitive key and should remain confidential"; only the search-only key "is safe to use in
+# your production frontend code" (algolia.com/doc/guides/security/api-keys).
+_PRIVILEGED_KEY = lazy(r"(?i)admin|write|master|secret|private")
 # Ingestion keys that the vendor documents as public (shipped in every browser and app), keyed
 # by vendor: the key's name holds the vendor and ends in the public key's name. Amplitude's
 # "Project API Key" is public, its Secret Key is not (amplitude.com/docs/apis/keys-and-tokens);
@@ -118,7 +123,10 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
         return False  # a vendor token's own rule judges it
     if _code_like(value) if random_only else _names_code(value):
         return False  # a name made of words is code
-    if _PUBLIC_KEY_CONTEXT.search(data, max(0, m.start() - 1024), m.end() + 256) is not None:
+    if (
+        _PUBLIC_KEY_CONTEXT.search(data, max(0, m.start() - 1024), m.end() + 256) is not None
+        and _PRIVILEGED_KEY.search(key) is None
+    ):
         return False
     if m.group("q") is None and _bare_code(value):
         return False
@@ -515,6 +523,9 @@ KEYED_RULES: tuple[Rule, ...] = (
             # Another request's token is no companion (gitleaks' curl cases, one per command).
             f"curl -H 'apikey: {fake('keyed-xak2', 36)}' https://api.acme.io/v1/a\n"
             "curl -H 'Authorization: Bearer <token>' https://api.acme.io/v1/b",
+            # Algolia's admin key is secret, whatever its search key beside it (a public one).
+            f"ALGOLIA_APP_ID=K7QX2M9RTE\nALGOLIA_ADMIN_API_KEY={fake('keyed-alg', 32, _HEX)}",
+            f'algolia = {{"write_api_key": "{fake("keyed-alg2", 32, _HEX)}"}}',
         ),
         counter_examples=(
             'tokenizer = AutoTokenizer.from_pretrained("gpt2", pad_token="<pad>")',
@@ -534,6 +545,10 @@ KEYED_RULES: tuple[Rule, ...] = (
             f"'http://localhost:6789/api/pipelines?api_key={fake('keyed-cid', 40)}'",
             f"  --header 'OAUTH-TOKEN: <token>' \\\n"
             f"  --header 'X-API-KEY: {fake('keyed-cid2', 40)}'",
+            # Algolia's search-only key ships in every page (DocSearch config).
+            f"ALGOLIA_APP_ID=K7QX2M9RTE\nALGOLIA_SEARCH_API_KEY={fake('keyed-alg3', 32, _HEX)}",
+            f'docsearch({{ appId: "K7QX2M9RTE", apiKey: "{fake("keyed-alg4", 32, _HEX)}", '
+            'indexName: "docs" })',
         ),
     ),
     # Flask, Superset and Django sign sessions with SECRET_KEY (flask.palletsprojects.com/en/stable/
