@@ -6,12 +6,18 @@ not handled. pathspec is the reference implementation Python tools share; it cos
 import (its package init loads its own regex back-ends), so it is imported only when a config
 actually has globs and a plain hook run never pays for it.
 
+The commonest globs are plain names (`tests/`, `fixtures/`, `docs/build/`): those are
+translated here to the very string pathspec gives (tests/test_globs.py compares the two over
+generated names), so a hook run in a repository whose config excludes a few directories does
+not import pathspec (~20 ms of a ~75 ms run).
+
 A list keeps gitignore's order rule: the last pattern that matches a path decides, so
 `["docs/", "!docs/api/"]` covers `docs/` except `docs/api/`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 
@@ -54,6 +60,9 @@ def translate(glob: str) -> tuple[str, bool]:
         raise GlobError("a glob starting with '#' is a comment in gitignore; write '\\#' for a '#'")
     if _unclosed_bracket(stripped):
         raise GlobError("unclosed '[' (write '\\[' for a literal '[')")
+    plain = _plain(glob)
+    if plain is not None:
+        return plain, True
     from pathspec.patterns.gitignore import GitIgnorePatternError
     from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 
@@ -64,6 +73,26 @@ def translate(glob: str) -> tuple[str, bool]:
     if regex is None or include is None:
         raise GlobError("matches nothing")
     return regex, include
+
+
+# Names of letters, digits, `.`, `_` and `-` joined by single slashes, at most one leading and
+# one trailing: no wildcard, escape, negation, comment or space, whose gitignore reading is
+# all in two questions (anchored? directory only?).
+_PLAIN = re.compile(r"/?[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)*/?")
+
+
+def _plain(glob: str) -> str | None:
+    """pathspec's regex for a plain glob, or None for any other glob (pathspec translates it)."""
+    if _PLAIN.fullmatch(glob) is None:
+        return None
+    body = glob.strip("/")
+    if any(part in (".", "..") for part in body.split("/")):
+        return None
+    # A slash before the end anchors the glob to the config's directory; a trailing slash
+    # matches a directory (everything below it) only.
+    anchored = "/" in glob[:-1]
+    prefix = "^" if anchored else "^(?:.+/)?"
+    return prefix + re.escape(body) + ("/" if glob.endswith("/") else "(?:/|$)")
 
 
 def translate_all(globs: Sequence[str]) -> list[tuple[str, bool]]:

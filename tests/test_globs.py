@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pathspec
 import pytest
@@ -121,3 +122,35 @@ def test_property_same_verdict_as_pathspec(globs: list[str], parts: list[str]) -
     expected = reference(globs, path)
     assert matcher.matches("/base/" + path) is expected
     assert (combined.search(path) is not None) is expected
+
+
+_plain_glob = st.from_regex(r"/?[A-Za-z0-9_.\-]{1,6}(?:/[A-Za-z0-9_.\-]{1,6}){0,2}/?", fullmatch=True)
+
+
+@settings(deadline=None)
+@given(glob=_plain_glob | st.sampled_from(["tests/", "/dist", "docs/build/", ".venv/", "a/./b"]))
+def test_a_plain_glob_is_translated_as_pathspec_translates_it(glob: str) -> None:
+    from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
+
+    assert translate(glob) == GitIgnoreBasicPattern.pattern_to_regex(glob)
+
+
+def test_a_hook_run_with_plain_excludes_does_not_import_pathspec(tmp_path: Path) -> None:
+    # Nor `regex` (~7 ms), which only patterns (allow, allowlist values, custom rules) need.
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.hex-guard]\nexclude = ["tests/", "fixtures/", "/docs/build/"]\n'
+    )
+    (tmp_path / "app.py").write_text("x = 1\n")
+    code = (
+        "import sys; from hex_guard.main import main; code = main(['scan', '-q', 'app.py']);"
+        "print(code, 'pathspec' in sys.modules, 'regex' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    ).stdout
+    assert out.split() == ["0", "False", "False"]
