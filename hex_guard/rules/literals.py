@@ -21,7 +21,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     with the text lower-cased, so case flags need no care); None when none is known."""
     try:
         # The parser behind `re.compile`: private, so any surprise means no literals.
-        parser: Any = importlib.import_module("re._parser")
+        parser: Any = _parser()
         required = _sequence(parser.parse(pattern).data)
     except Exception:  # a missing or changed parser costs speed, never a finding
         return None
@@ -30,6 +30,13 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     # `.env` suffices where `.envrc` is also required: a text holding the longer holds both.
     ordered = sorted(required, key=lambda s: (len(s), s))
     return tuple(s for i, s in enumerate(ordered) if not any(k in s for k in ordered[:i]))
+
+
+def _parser() -> Any:
+    try:
+        return importlib.import_module("re._parser")
+    except ImportError:  # Python 3.10: the same parser under its old name (CI's 3.10 run)
+        return importlib.import_module("sre_parse")
 
 
 def _sequence(items: Any) -> Required:
