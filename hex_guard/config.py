@@ -464,7 +464,7 @@ class Resolver:
         """The config governing the file at absolute path `fs_path`."""
         if self._fixed is not None:
             return self._fixed[0]
-        key = fs_path[: fs_path.rfind("/") + 1] if _SLASHES_ONLY else _directory_key(fs_path)
+        key = _directory_key(fs_path)
         chain = self._by_key.get(key)
         if chain is None:
             chain = self._by_key[key] = self._chain(os.path.dirname(fs_path))

@@ -396,20 +396,31 @@ def _read_open(
 def load_parts(target: Target, max_size: int) -> Iterator[Fragment | Skip]:
     """Read one target (`read_parts`), or a Skip (a file that vanished after it was listed is
     MISSING). The file stays open while its parts are scanned."""
-    fd = _open(target)
-    if isinstance(fd, Skip):
-        yield fd
-        return
-    try:
-        parts = _read_open(fd, target, max_size)
-        if isinstance(parts, (Fragment, Skip)):
-            yield parts
-        else:
-            yield from parts
-    except OSError as exc:
-        raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
-    finally:
-        os.close(fd)
+    for item in _read_targets([target], max_size):
+        yield item.fragment if isinstance(item, Unit) else item
+
+
+def _read_targets(batch: Sequence[Target], max_size: int) -> Iterator[Unit | Skip]:
+    """Each target's parts, read as `load_parts` reads one, without a generator per file; each
+    file stays open while its parts are scanned."""
+    for target in batch:
+        fd = _open(target)
+        if isinstance(fd, Skip):
+            yield fd
+            continue
+        try:
+            parts = _read_open(fd, target, max_size)
+            if isinstance(parts, Fragment):
+                yield Unit(parts, target.fs_path)
+            elif isinstance(parts, Skip):
+                yield parts
+            else:
+                for loaded in parts:
+                    yield Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
+        except OSError as exc:
+            raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
+        finally:
+            os.close(fd)
 
 
 def fragment_from_bytes(
@@ -446,27 +457,7 @@ class Paths:
         return Plan(_chunks(targets, count), large=large, parallel=large)
 
     def read(self, batch: list[Target], max_size: int) -> Iterator[Unit | Skip]:
-        # `load_parts` for each target, without a generator per file.
-        for target in batch:
-            fd = _open(target)
-            if isinstance(fd, Skip):
-                yield fd
-                continue
-            try:
-                parts = _read_open(fd, target, max_size)
-                if isinstance(parts, Fragment):
-                    yield Unit(parts, target.fs_path)
-                elif isinstance(parts, Skip):
-                    yield parts
-                else:
-                    for loaded in parts:
-                        yield (
-                            Unit(loaded, target.fs_path) if isinstance(loaded, Fragment) else loaded
-                        )
-            except OSError as exc:
-                raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
-            finally:
-                os.close(fd)
+        return _read_targets(batch, max_size)
 
     def finish(self, found: list[Found], scope: Scope) -> Outcome:
         return Outcome([finding for _, finding in found])
