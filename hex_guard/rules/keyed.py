@@ -32,17 +32,21 @@ from hex_guard.rules.vocab import key_is_secret, minimal_keywords
 # tried once.
 _KEY_START = r"(?<![A-Za-z0-9_.\-])"
 _KEY_TAIL = r"[A-Za-z0-9_]{0,32}(?![A-Za-z0-9_.\-])"
-# After the key: its closing quote (`"password":`), a subscript's `]`, an optional Python type
-# annotation (`password: str = "..."`), then the operator.
+# After the key: its closing quote (`"password":`), a subscript's `]`, an optional type (Python's
+# annotation `password: str = "..."`, Go's `var password string = "..."`), then the operator:
+# `=`, `:`, `=>` (PHP, Ruby), `:=` (Go), `.=` (PHP), and make's `?=`, `::=`, `:::=`.
 _AFTER_KEY = (
-    r"(?:\\?[\"'])?\]?(?:[ \t]*:[ \t]*(?:str|SecretStr|Optional\[str\]|bytes))?[ \t]*"
-    r"(?P<op>:=|=>|\?=|=(?!=)|:(?![:=]))[ \t]*(?:[rRbBuU](?=[\"']))?"
+    r"(?:\\?[\"'])?\]?(?:[ \t]*:[ \t]*(?:str|SecretStr|Optional\[str\]|bytes)|[ \t]+string)?"
+    r"[ \t]*(?P<op>:{1,3}=|[.?]=|=>|=(?!=)|:(?![:=]))[ \t]*(?:[rRbBuU](?=[\"']))?"
 )
-# The value: a quoted literal, or a bare word that ends where a config value ends. A bare word
-# never holds `( ) [ ] { } < >`, so a call, a subscript or a template is not a literal.
+# What the Hyperscan gate requires after a key: a superset of `_AFTER_KEY`'s operators.
+_GATE_AFTER_KEY = r"(?:\\?[\"'])?\]?[ \t]*(?:[ \t]string[ \t]*)?[.?]?[:=]"
+# The value: a quoted literal (Go and JS raw strings in backticks too), or a bare word that ends
+# where a config value ends. A bare word never holds `( ) [ ] { } < >`, so a call, a subscript
+# or a template is not a literal.
 _VALUE = (
-    r"(?P<q>\\?[\"'])?"
-    r"(?P<secret>(?(q)[^\"'\\\n]{1,256}|[^\s\"'`,;(){}\[\]<>&|\\]{1,256}))"
+    r"(?P<q>\\?[\"'`])?"
+    r"(?P<secret>(?(q)[^\"'`\\\n]{1,256}|[^\s\"'`,;(){}\[\]<>&|\\]{1,256}))"
     r"(?(q)(?P=q)|(?=[\s,;)}\]&|\"'\\]|$))"
 )
 _BARE_NOT_LITERAL = lazy(
@@ -129,6 +133,10 @@ def _judge(data: bytes, m: re.Match[bytes], min_len: int, random_only: bool) -> 
     ):
         return False
     if m.group("q") is None and _bare_code(value):
+        return False
+    if m.group("q") == b"`" and (m.group("op") == b":" or "${" in value):
+        # Backticks quote a Go or JS literal after `=`/`:=`; after `:` they are Markdown's
+        # inline code (`password: `...``, a document's example), and `${...}` is a JS template.
         return False
     if (
         m.group("q") is None
@@ -395,10 +403,75 @@ def _keyed(
         pattern="(?im)" + key + _AFTER_KEY + _VALUE,
         keywords=minimal_keywords(spellings),
         gate="(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + r")[A-Za-z0-9_]{0,32}"
-        r"(?:\\?[\"'])?\]?[ \t]*(?:[:=]|=>)",
+        + _GATE_AFTER_KEY,
         hint=hint,
         priority=priority,
         confidence=Confidence.MEDIUM,
+        check_placeholder=True,
+        validate=validate,
+        examples=examples,
+        counter_examples=counter_examples,
+    )
+
+
+# XML holds a key's value as an element's text (`<password>...</password>`: Maven's settings.xml
+# servers, maven.apache.org/settings.html#servers), as a property's name and value
+# (`<name>...</name><value>...</value>`: Hadoop's core-site.xml, hadoop.apache.org/docs/stable/
+# hadoop-aws/tools/hadoop-aws/index.html, and Hive's hive-site.xml), as attributes (Spring's
+# `<property name="..." value="..."/>`, .NET's appSettings `<add key="..." value="..."/>`), or as
+# the text of an element an attribute names (`<property name="...password">...</property>`,
+# `<entry key="...">`). One pattern reads all four: what comes before the key, the key, what
+# comes after it, and the value, which `_judge` weighs as it weighs any keyed value.
+# Between tags: white space, its JSON escapes, and `"` and `,`, so XML in a JSON string or split
+# across a notebook's source strings still matches (as private-key's body does).
+_XML_SPACE = r"(?:[\s\",]|\\[nrt]){0,64}"
+_XML_BEFORE_KEY = r"(?:<|<name>[ \t]*|\b(?:name|key)[ \t]*=[ \t]*\\?[\"'])"
+_XML_AFTER_KEY = (
+    r"(?:\\?[\"'][ \t]+value[ \t]*=[ \t]*(?P<q>\\?[\"'])"  # name="key" value="..."
+    r"|\\?[\"'][^<>\n]{0,200}?>"  # name="key" ...>text<
+    r"|[ \t]*</name>" + _XML_SPACE + r"<value>"  # <name>key</name> <value>text</value>
+    r"|(?:[ \t][^<>\n]{0,200})?>)"  # <key ...>text</key>
+)
+# An element's text may sit on its own line; `{...}` is Maven's encrypted form
+# (maven.apache.org/guides/mini/guide-encryption.html) or a template, never a literal.
+_XML_VALUE = (
+    r"(?P<op>)(?(q)|" + _XML_SPACE + ")"
+    r"(?P<secret>(?(q)[^\"'<>\n\\]{1,256}|[^\s\"'<>{}\\]{1,256}))"
+    r"(?(q)(?P=q)|" + _XML_SPACE + "</)"
+)
+
+
+def _keyed_xml(
+    id: str,
+    description: str,
+    words: tuple[str, ...],
+    *,
+    priority: int,
+    validate: v.ValidatorFn,
+    examples: tuple[str, ...],
+    counter_examples: tuple[str, ...],
+) -> Rule:
+    """The XML forms of a keyed family: the same words, keywords and judgement as `_keyed`."""
+    word_re = "(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + ")"
+    key = r"(?P<key>[A-Za-z0-9_.\-:]{0,64}?" + word_re + r"[A-Za-z0-9_.\-]{0,32})"
+    spellings = {form for w in words for form in (w, w.replace("_", ""), w.replace("_", "-"))}
+    tail = r"[A-Za-z0-9_.\-]{0,32}"
+    return Rule(
+        id=id,
+        description=description,
+        severity=Severity.MEDIUM,
+        pattern="(?i)" + _XML_BEFORE_KEY + key + _XML_AFTER_KEY + _XML_VALUE,
+        keywords=minimal_keywords(spellings),
+        gate=(
+            r"(?:<[A-Za-z0-9_.\-:]{0,64}" + word_re + tail + r"[ \t>]"
+            r"|" + word_re + tail + r"[ \t]*</name>"
+            r"|(?:name|key)[ \t]*=[ \t]*\\?[\"'][A-Za-z0-9_.\-:]{0,64}" + word_re + ")"
+        ),
+        hint="Move the value to the environment or a secrets manager and reference it "
+        "(${env.DB_PASSWORD} in Maven, a credential provider in Hadoop).",
+        priority=priority,
+        confidence=Confidence.MEDIUM,
+        multiline=True,  # an element's text and a <value> sit on lines of their own
         check_placeholder=True,
         validate=validate,
         examples=examples,
@@ -448,7 +521,7 @@ KEYED_RULES: tuple[Rule, ...] = (
     _keyed(
         "keyed-password",
         "Literal password assigned to a password-named key (YAML, JSON, TOML, ini, properties, "
-        "HCL, shell, Python, Java/JS)",
+        "HCL, shell, Python, Java/JS, Go, PHP, make)",
         Severity.MEDIUM,
         ("password", "passwd", "pwd", "passphrase"),
         hint="Move the password to the environment or a secrets manager and reference it "
@@ -469,6 +542,11 @@ KEYED_RULES: tuple[Rule, ...] = (
             f"  password: {fake('keyed-low', 12, 'abcdefghijklmnopqrstuvwxyz')}",
             # A person's password: one word, digits and a symbol (assembled: the repo scans itself).
             f"  POSTGRES_PASSWORD: {'Granite'}{4821}!",
+            # Go (`:=`, a raw string, a typed var), PHP (`.=`), make (`::=`).
+            f"dbPassword := `{pw('keyed-go')}`",
+            f'var warehousePassword string = "{pw("keyed-gov")}"',
+            f'$dbPassword .= "{pw("keyed-php")}";',
+            f"DB_PASSWORD ::= {pw('keyed-make')}",
         ),
         counter_examples=(
             'password = os.environ["DB_PASSWORD"]',
@@ -500,6 +578,9 @@ KEYED_RULES: tuple[Rule, ...] = (
             "  -e MINIO_ROOT_USER=rootuser -e MINIO_ROOT_PASSWORD=rootpass123",
             # issue 9, prefect's settings tests: a key and a colon inside a string's text.
             'assert url.password == "the-password:has:funky!@stuff"',
+            # Markdown's inline code after a colon; a JS template literal.
+            f"- password: `{pw('keyed-md')}`",
+            "const password = `${process.env.PG_PASSWORD}`",
         ),
     ),
     _keyed(
@@ -549,6 +630,58 @@ KEYED_RULES: tuple[Rule, ...] = (
             f"ALGOLIA_APP_ID=K7QX2M9RTE\nALGOLIA_SEARCH_API_KEY={fake('keyed-alg3', 32, _HEX)}",
             f'docsearch({{ appId: "K7QX2M9RTE", apiKey: "{fake("keyed-alg4", 32, _HEX)}", '
             'indexName: "docs" })',
+        ),
+    ),
+    _keyed_xml(
+        "xml-password",
+        "Literal password in XML: an element's text, a property's name and value (Maven "
+        "settings.xml, Hadoop/Hive *-site.xml, Spring, .NET appSettings)",
+        ("password", "passwd", "pwd", "passphrase"),
+        priority=26,
+        validate=_password,
+        examples=(
+            f"    <password>{pw('xml-mvn1')}</password>",
+            f"<server>\n  <id>nexus</id>\n  <username>deploy</username>\n"
+            f"  <password>{pw('xml-mvn')}</password>\n</server>",
+            f"<property>\n  <name>javax.jdo.option.ConnectionPassword</name>\n"
+            f"  <value>{pw('xml-hive')}</value>\n</property>",
+            f'<bean id="ds">\n  <property name="password" value="{pw("xml-spring")}"/>\n</bean>',
+            f'<appSettings>\n  <add key="WarehousePassword" value="{pw("xml-net")}" />',
+            f'<property name="hibernate.connection.password">{pw("xml-hib")}</property>',
+            f"<dbPassword>\n    {pw('xml-ml')}\n</dbPassword>",
+        ),
+        counter_examples=(
+            "<password>${env.NEXUS_PASSWORD}</password>",
+            "<password>{COQLCE6DU6GtcS5P=}</password>",
+            '<property name="password" value="${db.password}"/>',
+            '<xs:element name="password" type="xs:string"/>',
+            '<input type="password" name="password" value="">',
+            '<string name="prompt_password">Password</string>',
+            "<passwordPolicy>strict</passwordPolicy>",
+            "<password>changeme</password>",
+            "<username>etl</username>\n<password>etl123</password>",
+        ),
+    ),
+    _keyed_xml(
+        "xml-token",
+        "Literal API key, token or secret in XML: an element's text, a property's name and "
+        "value (Hadoop fs.s3a.secret.key, Spring, .NET appSettings)",
+        ("token", "secret", "api_key", "access_key", "auth_key", "private_key"),
+        priority=25,
+        validate=_token,
+        examples=(
+            f"<apiToken>{fake('xml-tok', 32)}</apiToken>",
+            f"<property>\n  <name>fs.s3a.secret.key</name>\n"
+            f"  <value>{fake('xml-s3a', 40, B64)}</value>\n</property>",
+            f"<stripeToken>\n    {fake('xml-ml-t', 40)}\n</stripeToken>",
+            f'<add key="ServiceApiKey" value="{fake("xml-net-t", 32)}" />',
+        ),
+        counter_examples=(
+            "<property>\n  <name>fs.s3a.secret.key</name>\n  <value>${S3_SECRET}</value>",
+            "<tokenType>Bearer</tokenType>",
+            "<secretName>warehouse-credentials</secretName>",
+            '<add key="ApiKeyHeader" value="X-Api-Key" />',
+            f"<nextPageToken>{fake('xml-page', 24)}</nextPageToken>",
         ),
     ),
     # Flask, Superset and Django sign sessions with SECRET_KEY (flask.palletsprojects.com/en/stable/
