@@ -53,6 +53,7 @@ def _token(
     validate: Validator | None = None,
     min_entropy: float = 3.0,
     gated: bool = False,
+    severity_by_prefix: tuple[tuple[str, Severity], ...] = (),
 ) -> Rule:
     """A rule whose secret is one of `prefixes` followed by its documented `body` regex.
 
@@ -71,6 +72,7 @@ def _token(
         priority=priority,
         reveal_prefix=min(len(p) for p in prefixes),
         min_entropy=min_entropy,
+        severity_by_prefix=severity_by_prefix,
         confidence=Confidence.HIGH,
         validate=validate or _body_is_random,
         examples=examples,
@@ -279,6 +281,82 @@ TOKEN_RULES: tuple[Rule, ...] = (
             "ghp_123",
             f"ghp_{'A' * 36}",
             "token: ${{ secrets.GITHUB_TOKEN }}",
+        ),
+    ),
+    # GitLab's token prefixes (docs.gitlab.com/security/tokens/#token-prefixes): personal,
+    # project, group and impersonation tokens glpat-, OAuth application secrets gloas-, deploy
+    # tokens gldt-, runner authentication tokens glrt- (glrtr- when made with a registration
+    # token), CI/CD job tokens glcbt-, trigger tokens glptt-, feed tokens glft-, incoming mail
+    # tokens glimt-, agent tokens glagent-, workspace tokens glwt-, SCIM tokens glsoat-, feature
+    # flag client tokens glffct-. Bodies: 20 or more URL-safe characters (GitLab's secret
+    # detection rules, gitlab.com/gitlab-org/security-products/secret-detection/
+    # secret-detection-rules); a routable token ends in `.` and a 9-character base-36 part.
+    _token(
+        "gitlab-token",
+        "GitLab token (personal, project, group, deploy, runner, CI/CD job, trigger, OAuth "
+        "application secret, SCIM, agent)",
+        Severity.CRITICAL,
+        (
+            (
+                (
+                    "glpat-",
+                    "gloas-",
+                    "gldt-",
+                    "glrt-",
+                    "glrtr-",
+                    "glcbt-",
+                    "glptt-",
+                    "glft-",
+                    "glimt-",
+                    "glagent-",
+                    "glwt-",
+                    "glsoat-",
+                    "glffct-",
+                ),
+                "[A-Za-z0-9_\\-]{20,300}(?:\\.[0-9a-z]{9})?",
+            ),
+        ),
+        hint="Revoke it in GitLab (User settings > Access tokens, or the project's or group's "
+        "token page); in CI use CI_JOB_TOKEN.",
+        examples=(
+            f"GITLAB_TOKEN=glpat-{fake('glpat', 20)}",
+            f'  private_token: "glpat-{fake("glpat-r", 27)}'
+            f'.01{fake("glpat-c", 7, UPPER36).lower()}"',
+            f"git clone https://gitlab-ci-token:glcbt-{fake('glcbt', 26)}@gitlab.com/acme/dw.git",
+            f"gitlab-runner register --token glrt-{fake('glrt', 20)}",
+            f"deploy_token = 'gldt-{fake('gldt', 20)}'",
+        ),
+        counter_examples=(
+            "GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx",
+            "GITLAB_TOKEN=glpat-12345678901234567890",
+            "glpat-abc",
+            "GITLAB_TOKEN=glpat-${GITLAB_TOKEN}",
+            "token: glpat-<your-token-here>",
+        ),
+    ),
+    # Stripe's secret and restricted keys: sk_live_/sk_test_ and rk_live_/rk_test_; pk_ keys are
+    # publishable, made to ship in a page (docs.stripe.com/keys). Bodies: 10 to 128 alphanumerics,
+    # the scheme Stripe's security team gave GitLab's secret detection
+    # (gitlab.com/gitlab-org/gitlab/-/issues/458019). A test key moves no money: medium.
+    _token(
+        "stripe-secret-key",
+        "Stripe secret or restricted API key (sk_live_, rk_live_; test-mode keys at medium)",
+        Severity.CRITICAL,
+        ((("sk_live_", "rk_live_", "sk_test_", "rk_test_"), "[A-Za-z0-9]{10,128}"),),
+        hint="Roll the key in the Stripe Dashboard (Developers > API keys) and load it from a "
+        "secret; give services a restricted key.",
+        severity_by_prefix=(("sk_test_", Severity.MEDIUM), ("rk_test_", Severity.MEDIUM)),
+        examples=(
+            f"STRIPE_SECRET_KEY=sk_live_51{fake('stripe-l', 97)}",
+            f'stripe.api_key = "rk_live_{fake("stripe-r", 32)}"',
+            f"  stripe_key: sk_test_{fake('stripe-t', 24)}",
+        ),
+        counter_examples=(
+            f"STRIPE_PUBLISHABLE_KEY=pk_live_{fake('stripe-p', 32)}",
+            "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+            "stripe.api_key = 'sk_test_...'",
+            "STRIPE_SECRET_KEY=sk_live_${STRIPE_KEY}",
+            "sk_live_1234567890abcdefghij",
         ),
     ),
     # Slack token types: xoxb- bot, xoxp- user, xapp- app-level, xoxe- configuration tokens
