@@ -142,13 +142,13 @@ def test_junit_parses_with_expected_counts(monkeypatch: pytest.MonkeyPatch) -> N
     cases = suite.findall("testcase")
     failing = [c for c in cases if c.find("failure") is not None]
     # One case per finding (named by its location and rule) and one summary case, not one per file.
-    assert int(suite.get("tests", "0")) == len(cases) == len(result.findings) + 1 == 24
-    assert int(suite.get("failures", "0")) == len(failing) == len(result.findings) == 23
+    assert int(suite.get("tests", "0")) == len(cases) == len(result.findings) + 1 == 26
+    assert int(suite.get("failures", "0")) == len(failing) == len(result.findings) == 25
     for case, finding in zip(failing, result.findings):
         assert case.get("name") == f"{finding.path}:{finding.line}:{finding.column} {finding.rule_id}"
         assert case.get("file") == finding.path and case.get("line") == str(finding.line)
     summary = cases[-1]
-    assert summary.find("failure") is None and "18 file(s) scanned, 23 secret(s)" in summary.get("name", "")
+    assert summary.find("failure") is None and "19 file(s) scanned, 25 secret(s)" in summary.get("name", "")
 
 
 def test_junit_survives_control_characters_in_paths(
