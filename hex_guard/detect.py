@@ -161,14 +161,21 @@ class Engine:
         return [i for i in self._raw_scoped if self.rules[i].applies_to(path)]
 
 
-def _line_windows(data: bytes, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Merged [start, end) spans of the lines that hold the given offsets."""
+def _line_windows(
+    data: bytes, offsets: Iterable[int], lines_after: int = 0
+) -> Iterator[tuple[int, int]]:
+    """Merged [start, end) spans of the lines that hold the given offsets, each with the
+    `lines_after` lines below it."""
     current: tuple[int, int] | None = None
     for offset in sorted(offsets):
         if current is not None and offset <= current[1]:
             continue
         start = data.rfind(b"\n", 0, offset) + 1
         end = data.find(b"\n", offset)
+        for _ in range(lines_after):
+            if end == -1:
+                break
+            end = data.find(b"\n", end + 1)
         end = len(data) if end == -1 else end
         if current is not None and start <= current[1] + 1:
             current = (current[0], end)
@@ -200,7 +207,7 @@ def _finditer(rule: Rule, data: bytes, start: int, end: int, path: str) -> list[
 def _run_rule(rule: Rule, data: bytes, offsets: list[int], path: str) -> Iterator[_Match]:
     # No offsets: an ungated or path-scoped rule, which reads the whole fragment.
     whole = rule.multiline or not offsets
-    windows = [(0, len(data))] if whole else _line_windows(data, offsets)
+    windows = [(0, len(data))] if whole else _line_windows(data, offsets, rule.lines_after)
     for start, end in windows:
         for m in _finditer(rule, data, start, end, path):
             found = _accept(rule, data, m)

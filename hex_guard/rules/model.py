@@ -59,6 +59,10 @@ class Rule:
     decoded_by: str | None = None
     # The rule may span lines, so it runs over the whole fragment instead of the keyword's line.
     multiline: bool = False
+    # A match starts on its keyword's line and may end this many lines below it (an XML
+    # element's text on lines of its own): the rule reads those lines too, not the whole
+    # fragment, which costs a regex pass over every byte of a file that holds the keyword once.
+    lines_after: int = 0
     # Optional Hyperscan regex, tighter than the keywords, that every match contains.
     gate: str | None = None
     # The gate also finds matches that hold none of the keywords (oracle-connect-password's
