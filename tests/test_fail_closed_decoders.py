@@ -97,6 +97,25 @@ def test_notebook_with_bad_string_falls_back_to_text(
     assert code == 1 and [f["secret"] for f in found] == [TOKEN]
 
 
+# --- red team repro 14: what Python's json reads, the cell reader reads -------------------------
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_notebook_with_non_finite_numbers_keeps_its_cell_view(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    literal: str,
+) -> None:
+    # The token is written with a JSON escape, so only the cell view (which unescapes) sees it.
+    text = notebook([code_cell(source=["x = 1\n", LINE + "\n"])], metadata={"loss": 0.5})
+    text = text.replace('"loss": 0.5', f'"loss": {literal}').replace("hxtw_", "\\u0068xtw_")
+    assert json.loads(text)["metadata"]["loss"] != 0.5
+    write(tmp_path / "nb.ipynb", text)
+    code, found = scan(tmp_path / "nb.ipynb", monkeypatch, capsys)
+    assert code == 1 and [(f["secret"], f["cell"]) for f in found] == [(TOKEN, 1)]
+
+
 # --- item 4: Kubernetes Secrets -------------------------------------------------------------------
 
 PASSWORD = "Tr0ub4dor-9xQ-zv81"

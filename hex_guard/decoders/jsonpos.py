@@ -46,7 +46,10 @@ def _string_end(s: bytes, i: int) -> int:
 
 
 _WS = re.compile(rb"[ \t\n\r]*")
-_SCALAR = re.compile(rb"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+# NaN, Infinity and -Infinity are not JSON, but Python's json (and so nbformat and Jupyter) reads
+# and writes them (a dataframe's output, a metric in metadata): rejecting them dropped the cell
+# view of a notebook Jupyter opens (red team repro 14).
+_SCALAR = re.compile(rb"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
 
 
 def _scanstring(text: str, end: int, strict: bool) -> tuple[str, int]:
