@@ -122,3 +122,17 @@ def test_decoding_is_linear_in_the_blob() -> None:
 
     small, large = min(cost(2000) for _ in range(3)), min(cost(8000) for _ in range(3))
     assert large < 10 * small + 0.05
+
+
+def test_one_long_line_of_short_runs_is_linear() -> None:
+    # Red team repro 11: each short run on one long line holds an encoded word; the line's bounds
+    # and the text after each run were measured again for every run (62 s at 4 MB). CPU time, so
+    # a busy machine does not fail it; 4x the runs measured 17x the time before, 4x after.
+    def cost(n: int) -> float:
+        data = (b64("xPRIVATE KEYx") + " ").encode() * n
+        start = time.process_time()
+        list(blobs._layers(data, 1))
+        return time.process_time() - start
+
+    small, large = min(cost(10_000) for _ in range(2)), min(cost(40_000) for _ in range(2))
+    assert large < 6 * small + 0.02
