@@ -254,6 +254,16 @@ def decoder_cases(backend: str) -> list[Case]:
         block = f"data:\n  K: {value}\nstringData:\n  P: {soup[0]}\n"
         return b"kind: Secret\n" + _repeat(block.encode(), size)
 
+    def k8s_list(size: int) -> bytes:
+        # `kubectl get secrets -o yaml`: List items, kind after data, comments, block scalars.
+        items = "".join(
+            f"- apiVersion: v1\n  data: # d\n    K{i}: |\n      "
+            f"{base64.b64encode(s.encode()).decode()}\n    F: {{a: YWJjZGVmZ2g=}}\n"
+            "  kind: Secret # s\n"
+            for i, s in enumerate(soup)
+        )
+        return b"apiVersion: v1\nkind: List\nitems:\n" + _repeat(items.encode(), size)
+
     def k8s_giant_value(size: int) -> bytes:
         decoded = _repeat(one_line.encode(), size * 3 // 4)
         return b"kind: Secret\ndata:\n  K: " + base64.b64encode(decoded) + b"\n"
@@ -287,6 +297,7 @@ def decoder_cases(backend: str) -> list[Case]:
         Case("kubernetes-secret", "values", "secret.yaml", k8s_values, every, lines),
         Case("kubernetes-secret", "data-blocks", "secret.yaml", k8s_blocks, every, lines),
         Case("kubernetes-secret", "giant-value", "secret.yaml", k8s_giant_value, every, line),
+        Case("kubernetes-secret", "list-items", "secrets.yaml", k8s_list, every, lines),
         Case("credentials-base64", "params", "spark.conf", credentials, every, line),
         Case("base64-blob", "runs", "blobs.txt", blob_runs, every, lines),
         Case("base64-blob", "giant-run", "blob.b64", blob_giant, every, line),

@@ -149,3 +149,90 @@ def test_kubernetes_secret_values_are_scanned(
     code, found = scan(tmp_path / "secret.yaml", monkeypatch, capsys)
     assert code == 1, found
     assert any(PASSWORD in f["secret"] for f in found)
+
+
+# --- red team repro 7: every layout a Secret is committed in -------------------------------------
+
+B64_LINE = _b64(LINE + "\n")
+
+
+def _list(item: str) -> str:
+    # `kubectl get secrets -o yaml`: the Secrets are items of a List, indented under `- `.
+    return f"apiVersion: v1\nitems:\n- {item.replace(chr(10), chr(10) + '  ')}\nkind: List\n"
+
+
+def _json(secret: dict) -> str:
+    return json.dumps(secret, indent=4)
+
+
+_DATA = {"apiVersion": "v1", "data": {"app.ini": B64_LINE}, "kind": "Secret", "type": "Opaque"}
+_WRAPPED = "\n    ".join(B64_LINE[i : i + 40] for i in range(0, len(B64_LINE), 40))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _list(f"apiVersion: v1\ndata:\n  app.ini: {B64_LINE}\nkind: Secret\nmetadata:\n  name: db"),
+        _json(_DATA),
+        _json({"apiVersion": "v1", "items": [_DATA], "kind": "List"}),
+        json.dumps(_DATA),
+        f"apiVersion: v1\nkind: Secret # db\ndata:\n  app.ini: {B64_LINE}\n",
+        f"apiVersion: v1\nkind: 'Secret'\ndata: # values\n  app.ini: \"{B64_LINE}\"  # ini\n",
+        f"release:\n  secrets:\n    - kind: Secret\n      data:\n        app.ini: {B64_LINE}\n",
+        f"kind: Secret\ndata: {{a.b: {_b64('x' * 12)}, app.ini: {B64_LINE}}}\n",
+        f"kind: Secret\ndata:\n  app.ini: |\n    {B64_LINE}\n  other: {_b64('x' * 12)}\n",
+        f"kind: Secret\ndata:\n  app.ini: >-\n    {_WRAPPED}\n\nmetadata:\n  name: db\n",
+        f"kind: Secret\ndata:\n  app.ini: !!binary {B64_LINE}\n",
+        f"kind: Secret\ndata:\n  app.ini: !!binary |\n    {_WRAPPED}\n",
+        f"kind: Secret\r\ndata:\r\n  app.ini: |-\r\n    {B64_LINE}\r\n",
+        f"kind: ConfigMap\ndata:\n  x: y\n---\nkind: Secret\ndata:\n  app.ini: {B64_LINE}\n",
+    ],
+    ids=[
+        "kubectl-list-yaml",
+        "json",
+        "kubectl-list-json",
+        "json-one-line",
+        "comment-after-kind",
+        "comment-after-data-quoted",
+        "indented-sequence-item",
+        "flow",
+        "block-literal",
+        "block-folded-wrapped",
+        "binary-tag",
+        "binary-tag-block",
+        "block-crlf",
+        "second-document",
+    ],
+)
+def test_kubernetes_secret_layouts_are_decoded_at_the_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    write(tmp_path / "secret.yaml", text)
+    code, found = scan(tmp_path / "secret.yaml", monkeypatch, capsys)
+    assert code == 1 and [(f["secret"], f["decoded"]) for f in found] == [(TOKEN, True)]
+    # Reported at the encoded value's (first) line in the file.
+    assert found[0]["line"] == text[: text.index(B64_LINE[:40])].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Only the Secret's own data: a ConfigMap beside it (same file, other document or List
+        # item) is not base64 and is not decoded.
+        f"kind: ConfigMap\ndata:\n  app.ini: {B64_LINE}\n---\nkind: Secret\ntype: Opaque\n",
+        _list(f"kind: ConfigMap\ndata:\n  app.ini: {B64_LINE}")
+        + _list("kind: Secret\ntype: Opaque"),
+        _json(
+            {"items": [{"kind": "ConfigMap", "data": {"app.ini": B64_LINE}}, {"kind": "Secret"}]}
+        ),
+        f"kind: SecretProviderClass\ndata:\n  app.ini: {B64_LINE}\n",
+        # A block scalar's lines are text, never keys.
+        f"kind: ConfigMap\ndata:\n  notes: |\n    kind: Secret\n    data:\n      app.ini: {B64_LINE}\n",
+    ],
+    ids=["configmap-document", "configmap-list-item", "configmap-json", "provider", "block-text"],
+)
+def test_kubernetes_values_outside_a_secret_are_not_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    write(tmp_path / "secret.yaml", text)
+    assert scan(tmp_path / "secret.yaml", monkeypatch, capsys) == (0, [])

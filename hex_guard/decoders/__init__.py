@@ -67,7 +67,8 @@ DECODERS: tuple[Decoder, ...] = (
         Role.EXPANDER,
         encoded.kubernetes,
         # The kubernetes-secret rule runs on this decoder's data only (Rule.decoded_by).
-        gate=Gate(("secret",), r"kind:[ \t]*[\"']?secret", single=True),
+        # `kind: Secret` in YAML, `"kind": "Secret"` in JSON.
+        gate=Gate(("secret",), r"kind[\"']?[ \t]*:[ \t]*[\"']?secret", single=True),
     ),
     Decoder(
         encoded.CREDENTIALS,

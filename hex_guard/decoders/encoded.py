@@ -15,17 +15,9 @@ from hex_guard.decoders.view import Positions, View, point_at
 from hex_guard.lazyre import lazy
 from hex_guard.records import Fragment
 
-_K8S_SECRET = lazy(rb"(?m)^kind:[ \t]*[\"']?Secret[\"']?[ \t]*\r?$")
-_DATA_BLOCK = lazy(rb"(?m)^(?P<indent>[ \t]*)(?P<kind>data|stringData):[ \t]*\r?$")
-_B64_VALUE = lazy(
-    rb"^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*[\"']?(?P<value>[A-Za-z0-9+/=]{8,})[\"']?"
-    rb"[ \t]*\r?$"
-)
-# stringData values are plain text: anything up to the end of the line, unquoted.
-_TEXT_VALUE = lazy(
-    rb"^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*(?P<q>[\"']?)(?P<value>[^\r\n]+?)(?P=q)"
-    rb"[ \t]*\r?$"
-)
+# A Secret somewhere in the file: `kind: Secret` in YAML, `"kind": "Secret"` in JSON. Which
+# mapping it is and where its values are is the kubernetes module's job.
+_K8S_SECRET = lazy(rb"(?i)kind[\"']?[ \t]*:[ \t]*[\"']?secret")
 _CREDENTIALS_B64 = lazy(rb"(?i)credentials_base64=(?P<value>[A-Za-z0-9+/=_\-%]{16,})")
 
 
@@ -43,39 +35,15 @@ def _b64decode(value: bytes) -> bytes | None:
     return decoded  # not UTF-8 (a keystore, UTF-16 text): the engine scans bytes all the same
 
 
-def _lines_from(data: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
-    """(offset, line) from `pos` on, read one at a time: a block reads only its own lines."""
-    while pos <= len(data):
-        end = data.find(b"\n", pos)
-        end = len(data) if end == -1 else end
-        yield pos, data[pos:end]
-        pos = end + 1
-
-
 def _kubernetes_values(data: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
     """(start, end, key, value) for each base64 value under a Secret's `data:` (decoded) and
     each value under `stringData:` (as written)."""
-    # A block nested in one of its own kind already read holds nothing new: reading it again
-    # repeated its values, once per enclosing block (issue 10 item 11).
-    read_until = {b"data": -1, b"stringData": -1}
-    for block in _DATA_BLOCK.finditer(data):
-        kind = block.group("kind")
-        if block.start() < read_until[kind]:
-            continue
-        indent = len(block.group("indent"))
-        plain = kind == b"stringData"
-        end = len(data)
-        for pos, line in _lines_from(data, block.end() + 1):
-            stripped = line.lstrip(b" \t").rstrip(b"\r")
-            if stripped and len(line) - len(line.lstrip(b" \t")) <= indent:
-                end = pos
-                break
-            m = (_TEXT_VALUE if plain else _B64_VALUE).match(line)
-            if m is not None:
-                decoded = m.group("value") if plain else _b64decode(m.group("value"))
-                if decoded is not None:
-                    yield pos + m.start("value"), pos + m.end("value"), m.group("key"), decoded
-        read_until[kind] = end
+    from hex_guard.decoders.kubernetes import values
+
+    for start, end, key, value, plain in values(data):
+        decoded = value if plain else _b64decode(value)
+        if decoded is not None:
+            yield start, end, key, decoded
 
 
 def _view(
