@@ -53,6 +53,10 @@ class Stats:
     duration_s: float = 0.0
     # Allowlist entry key -> findings it suppressed (for --report-unused).
     used: Counter[str] = field(default_factory=Counter)
+    # (nested config file, the rules it disables beyond the run's config) -> files it governed:
+    # a commit can carry a config that turns off the rule its secret would meet, so the summary
+    # names every such config (red team, issue 10).
+    disabled: Counter[tuple[str, tuple[str, ...]]] = field(default_factory=Counter)
 
     def merge(self, other: Stats) -> None:
         self.files_scanned += other.files_scanned
@@ -63,6 +67,7 @@ class Stats:
         self.excluded += other.excluded
         self.suppressed += other.suppressed
         self.used.update(other.used)
+        self.disabled.update(other.disabled)
 
     def skip_summary(self) -> Counter[str]:
         return Counter(s.text for s in self.skipped)
@@ -239,7 +244,7 @@ class _Scanner:
         engine = self.pipeline.engine
         self.engines.setdefault(_rules_key(self.large, engine.context, engine.rules), engine)
 
-    def pipeline_for(self, fs_path: str) -> Pipeline:
+    def pipeline_for(self, fs_path: str, stats: Stats) -> Pipeline:
         config = self.configs.for_file(fs_path)
         if config is self.configs.primary:
             return self.pipeline
@@ -247,6 +252,10 @@ class _Scanner:
         if built is None:
             built = Pipeline.build(config, large=self.large, engines=self.engines)
             self.others[id(config)] = built
+        disabled = tuple(sorted(set(config.disable) - set(self.configs.primary.disable)))
+        if disabled:
+            where = os.path.relpath(config.source) if config.source else "configuration"
+            stats.disabled[(where, disabled)] += 1
         return built
 
     def __call__(self, batch: Any) -> tuple[list[Found], Stats]:
@@ -257,7 +266,7 @@ class _Scanner:
             if isinstance(item, Skip):
                 stats.skipped.append(item)
                 continue
-            pipeline = self.pipeline_for(item.fs_path)
+            pipeline = self.pipeline_for(item.fs_path, stats)
             findings = scan_fragment(pipeline, item.fragment, item.fs_path, stats)
             if item.fragment.window:
                 held = _outside(held, findings)

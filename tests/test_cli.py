@@ -59,6 +59,7 @@ def test_json_report_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "suppressed",
         "baselined",
         "below_confidence",
+        "rules_disabled",
         "duration_s",
     }
     (finding,) = doc["findings"]

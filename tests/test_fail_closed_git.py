@@ -216,3 +216,30 @@ def test_wide_encodings_with_a_bom_are_decoded(
     assert code == 1
     (finding,) = doc["findings"]
     assert (finding["line"], finding["column"]) == (2, 6)
+
+
+# --- red team: a commit that carries a config disabling the rule its own secret meets ---------
+
+
+@pytest.mark.parametrize("how", [("scan", "--diff", "HEAD~1..HEAD"), ("scan", ".")])
+def test_a_nested_config_that_disables_rules_is_named(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    how: tuple[str, ...],
+) -> None:
+    """Each file's config is its nearest one (issue 10 item 8), so a commit can add a config
+    that turns off the rule its secret would meet. That stays the user's right, but never a
+    silent one: the summary and the JSON report name the config and the rules it turns off."""
+    commit(repo, "base", {"base.txt": "base\n"})
+    commit(
+        repo,
+        "settings",
+        {"sub/s.txt": f"T = '{TOKEN}'\n", "sub/.hex-guard.toml": 'disable = ["hex-api-token"]\n'},
+    )
+    code, doc, err = run_json(repo, monkeypatch, capsys, *how)
+    assert code == 0 and doc["findings"] == []
+    (entry,) = doc["stats"]["rules_disabled"]
+    assert entry["config"] == "sub/.hex-guard.toml" and entry["rules"] == ["hex-api-token"]
+    assert entry["files_scanned"] >= 1
+    assert "sub/.hex-guard.toml disables hex-api-token for" in err

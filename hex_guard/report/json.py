@@ -53,6 +53,10 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "suppressed": stats.suppressed,
             "baselined": stats.baselined,
             "below_confidence": stats.below_confidence,
+            "rules_disabled": [
+                {"config": source, "rules": list(rules), "files_scanned": files}
+                for (source, rules), files in sorted(stats.disabled.items())
+            ],
             "duration_s": round(stats.duration_s, 3),
         },
     }

@@ -99,6 +99,11 @@ def summary(result: ScanResult, config: Config | None = None) -> str:
         lines.extend(f"hex-guard:   {path}: {text}" for path, text in named)
     if stats.excluded:
         lines.append(f"hex-guard: {stats.excluded} file(s) excluded by configuration.")
+    for (source, rules), files in sorted(stats.disabled.items()):
+        lines.append(
+            f"hex-guard: {source} disables {', '.join(rules)} for {files} "
+            "scanned file(s)."
+        )
     if stats.suppressed:
         lines.append(f"hex-guard: {stats.suppressed} finding(s) suppressed by the allowlist.")
     if stats.baselined:
