@@ -288,9 +288,11 @@ TOKEN_RULES: tuple[Rule, ...] = (
     # tokens gldt-, runner authentication tokens glrt- (glrtr- when made with a registration
     # token), CI/CD job tokens glcbt-, trigger tokens glptt-, feed tokens glft-, incoming mail
     # tokens glimt-, agent tokens glagent-, workspace tokens glwt-, SCIM tokens glsoat-, feature
-    # flag client tokens glffct-. Bodies: 20 or more URL-safe characters (GitLab's secret
-    # detection rules, gitlab.com/gitlab-org/security-products/secret-detection/
-    # secret-detection-rules); a routable token ends in `.` and a 9-character base-36 part.
+    # flag client tokens glffct-. Bodies: 20 or more URL-safe characters, GitLab's own detection
+    # rules (gitlabhq gems/gitlab-secret_detection/lib/gitleaks.toml); a routable token ends in
+    # `.` and a 9-character base-36 part. Three are fixed by their generators in GitLab's code:
+    # glimt- 25 characters (SecureRandom.hex base-36), gloas- 64 (SecureRandom.hex(32)),
+    # glagent- 50 or more (Devise.friendly_token(50)), as detect-secrets' GitLab plugin reads them.
     _token(
         "gitlab-token",
         "GitLab token (personal, project, group, deploy, runner, CI/CD job, trigger, OAuth "
@@ -300,21 +302,21 @@ TOKEN_RULES: tuple[Rule, ...] = (
             (
                 (
                     "glpat-",
-                    "gloas-",
                     "gldt-",
                     "glrt-",
                     "glrtr-",
                     "glcbt-",
                     "glptt-",
                     "glft-",
-                    "glimt-",
-                    "glagent-",
                     "glwt-",
                     "glsoat-",
                     "glffct-",
                 ),
                 "[A-Za-z0-9_\\-]{20,300}(?:\\.[0-9a-z]{9})?",
             ),
+            (("glimt-",), "[A-Za-z0-9_\\-]{25}"),
+            (("gloas-",), "[A-Za-z0-9_\\-]{64}"),
+            (("glagent-",), "[A-Za-z0-9_\\-]{50,1024}"),
         ),
         hint="Revoke it in GitLab (User settings > Access tokens, or the project's or group's "
         "token page); in CI use CI_JOB_TOKEN.",
