@@ -380,6 +380,14 @@ def _signing(data: bytes, m: re.Match[bytes]) -> bool:
     return all(p in _SIGNING_OWNERS for p in owners) and _token(data, m)
 
 
+def _family(words: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """A family's key-word regex (`api_key` also as `apiKey`, `api-key`, `api.key`) and the
+    prefilter keywords that every spelling holds."""
+    word_re = "(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + ")"
+    spellings = {form for w in words for form in (w, w.replace("_", ""), w.replace("_", "-"))}
+    return word_re, minimal_keywords(spellings)
+
+
 def _keyed(
     id: str,
     description: str,
@@ -393,15 +401,14 @@ def _keyed(
     counter_examples: tuple[str, ...],
 ) -> Rule:
     """A keyed rule whose key regex, prefilter keywords and gate all come from `words`."""
-    word_re = "(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + ")"
+    word_re, keywords = _family(words)
     key = _KEY_START + r"(?P<key>[A-Za-z0-9_.\-]{0,64}?" + word_re + _KEY_TAIL + ")"
-    spellings = {form for w in words for form in (w, w.replace("_", ""), w.replace("_", "-"))}
     return Rule(
         id=id,
         description=description,
         severity=severity,
         pattern="(?im)" + key + _AFTER_KEY + _VALUE,
-        keywords=minimal_keywords(spellings),
+        keywords=keywords,
         gate="(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + r")[A-Za-z0-9_]{0,32}"
         + _GATE_AFTER_KEY,
         hint=hint,
@@ -455,16 +462,15 @@ def _keyed_xml(
     counter_examples: tuple[str, ...],
 ) -> Rule:
     """The XML forms of a keyed family: the same words, keywords and judgement as `_keyed`."""
-    word_re = "(?:" + "|".join(w.replace("_", "[_.\\-]?") for w in words) + ")"
+    word_re, keywords = _family(words)
     key = r"(?P<key>[A-Za-z0-9_.\-:]{0,64}?" + word_re + r"[A-Za-z0-9_.\-]{0,32})"
-    spellings = {form for w in words for form in (w, w.replace("_", ""), w.replace("_", "-"))}
     tail = r"[A-Za-z0-9_.\-]{0,32}"
     return Rule(
         id=id,
         description=description,
         severity=Severity.MEDIUM,
         pattern="(?i)" + _XML_BEFORE_KEY + key + _XML_AFTER_KEY + _XML_VALUE,
-        keywords=minimal_keywords(spellings),
+        keywords=keywords,
         # From the key's word on, so Hyperscan starts at a literal (a gate that starts at `<`
         # wakes on every tag and cost ~60 ms of a 139 MB tree scan).
         gate=word_re + tail + r"(?:\\?[\"'])?(?:>|[ \t]*</name>|" + _XML_ATTRIBUTE + ")",
