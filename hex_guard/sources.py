@@ -117,43 +117,80 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# The first bytes of every BOM but UTF-32BE's (00 00 FE FF holds a NUL, which `encoding` looks
+# at anyway): content starting with none of them and holding no NUL is read as it is.
+_BOM_LEADS = b"\xef\xfe\xff"
 # Content with a NUL that is not UTF-16/32 text: scanned like any other, byte for byte (the
 # engine reads bytes; tokens and keys sit inside .pyc files, sqlite databases, stored jar
 # entries), and counted in the summary as scanned as binary.
 BINARY = "binary"
 
 
-def _decodes(sample: bytes, codec: str) -> bool:
-    width = 4 if "32" in codec else 2
-    try:
-        sample[: len(sample) // width * width].decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
+def _plain(head: bytes) -> bool:
+    """Whether content starting with `head` is read as it is without a closer look: no BOM
+    and no NUL in its first BINARY_SNIFF bytes (nearly every file). A BOM is looked at first
+    whatever follows it: UTF-16 Cyrillic or CJK text holds no NUL for kilobytes (red team 1)."""
+    return (not head or head[0] not in _BOM_LEADS) and head.find(b"\0", 0, BINARY_SNIFF) < 0
 
 
-# Printable ASCII and the whitespace of text: the one byte of a UTF-16/32 unit that is not NUL.
-_ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r\f\v"
+def _utf32le_bom(sample: bytes) -> bool:
+    """Whether FF FE 00 00 opens UTF-32LE rather than UTF-16LE text whose first character is
+    U+0000: most of what follows, read as UTF-32LE, is code points (units below 0x110000).
+    Read as UTF-32LE, UTF-16 text's units hold a character's byte where a code point has 00."""
+    units = len(sample) // 4
+    valid = sum(1 for i in range(0, units * 4, 4) if sample[i + 3] == 0 and sample[i + 2] <= 0x10)
+    return valid * 2 > units
+
+
+def _bom_codec(head: bytes) -> tuple[str, int] | None:
+    """The codec a UTF-16/32 BOM names, and the BOM's length. The BOM is honoured whatever
+    follows: invalid units are decoded to U+FFFD one by one (`_decode`), so a few of them
+    neither turn the file into binary nor shift the text after them (red team 2)."""
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            if codec == "utf-32-le" and not _utf32le_bom(head[4:BINARY_SNIFF]):
+                continue
+            return codec, len(bom)
+    return None
+
+
+# The whitespace of text, which `str.isprintable` does not count.
+_SPACE = frozenset("\t\n\r\f\v")
 # (codec, bytes per unit, which byte of the unit holds the character). UTF-32 first: half of
 # UTF-32 text's 2-byte units are 00 00, so it never passes for UTF-16.
 _WIDE_LANES = (("utf-32-le", 4, 0), ("utf-32-be", 4, 3), ("utf-16-le", 2, 0), ("utf-16-be", 2, 1))
-_WIDE_SHARE = 0.95
+# Of the units: those whose other bytes are NUL (characters below U+0100), and those that are
+# printable characters or whitespace. A German or French text is a few percent umlauts and
+# accents (red team 2 and 6), a typographic dash or quote is above U+00FF: 10% of units may be.
+_LATIN_SHARE = 0.9
+_PRINTABLE_SHARE = 0.95
+
+
+def _printable(sample: bytes, codec: str) -> bool:
+    """Whether `sample` decodes strictly in `codec` to text that is nearly all printable: NULs
+    and control characters are what binary content decodes to (a sqlite page, a .pyc)."""
+    try:
+        # Not final: a surrogate pair cut at the sample's end is no reason to doubt it.
+        text = codecs.getincrementaldecoder(codec)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    shown = sum(1 for c in text if c.isprintable() or c in _SPACE)
+    return shown >= _PRINTABLE_SHARE * len(text)
 
 
 def _sniff_wide(sample: bytes) -> str | None:
     """The codec of UTF-16/32 text without a BOM (Windows tools write it: PowerShell 5's `>`,
-    regedit exports), told by its shape: in nearly every unit one byte is ASCII text and the
-    others are NUL. A diff hunk of UTF-16LE text starts on the NUL after a newline; read as
-    UTF-16BE from there it decodes to the same characters."""
+    regedit exports), told by its shape: in nearly every unit the bytes other than the
+    character's are NUL (characters up to U+00FF: ASCII, and the accents of Latin-1), and the
+    sample decodes strictly to printable text. A diff hunk of UTF-16LE text starts on the NUL
+    after a newline; read as UTF-16BE from there it decodes to the same characters."""
     for codec, width, lane in _WIDE_LANES:
         units = len(sample) // width
         if units < 4:
             continue
         whole = sample[: units * width]
-        text = whole[lane::width]
-        ascii_text = units - len(text.translate(None, _ASCII_TEXT))
-        zeros = whole.count(0) - text.count(0)
-        if ascii_text >= _WIDE_SHARE * units and zeros >= _WIDE_SHARE * units * (width - 1):
+        zeros = whole.count(0) - whole[lane::width].count(0)
+        if zeros >= _LATIN_SHARE * units * (width - 1) and _printable(whole, codec):
             return codec
     return None
 
@@ -164,14 +201,14 @@ def encoding(head: bytes) -> tuple[str | None, int]:
     that hold a NUL in their first BINARY_SNIFF bytes and are not UTF-16/32 text."""
     if head.startswith(codecs.BOM_UTF8):
         return None, 3
-    if head.find(b"\0", 0, BINARY_SNIFF) < 0:  # no copy of the sample: nearly every file
+    if _plain(head):
         return None, 0
-    sample = head[:BINARY_SNIFF]
-    for bom, codec in _WIDE_BOMS:
-        # FF FE 00 00 may also be UTF-16 starting with U+0000: the sample decides.
-        if head.startswith(bom) and _decodes(sample[len(bom) :], codec):
-            return codec, len(bom)
-    return _sniff_wide(sample) or BINARY, 0
+    found = _bom_codec(head)
+    if found is not None:
+        return found
+    if head.find(b"\0", 0, BINARY_SNIFF) < 0:  # a BOM's first byte, not a BOM
+        return None, 0
+    return _sniff_wide(head[:BINARY_SNIFF]) or BINARY, 0
 
 
 def as_text(data: bytes) -> tuple[bytes, bool]:
@@ -248,7 +285,7 @@ def _whole(
         return Skip(display_path, SkipReason.TOO_LARGE, max_size)
     if len(head) == want:
         return None
-    if head.find(b"\0", 0, BINARY_SNIFF) < 0 and not head.startswith(codecs.BOM_UTF8):
+    if _plain(head):
         return Fragment(repo_path, display_path, head)  # `encoding`'s answer for most content
     codec, bom = encoding(head)
     if codec is None:

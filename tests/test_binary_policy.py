@@ -4,9 +4,13 @@ and history."""
 
 from __future__ import annotations
 
+import codecs
 import functools
+import importlib.util
 import io
 import json
+import random
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -166,3 +170,150 @@ def test_random_bytes_scan_without_an_exception(data: bytes, path: str) -> None:
     scan_fragment(pipeline, fragment, path, Stats())
     parts = list(sources.read_parts(io.BytesIO(data).read, path, path, 1 << 20))
     assert all(isinstance(p, Fragment) for p in parts)
+
+
+# --- red team 1, 2 and 6: a BOM is honoured whatever follows; BOM-less Latin-1 text ----------
+
+UTF16 = ["utf-16-le", "utf-16-be"]
+BOMS = {
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": codecs.BOM_UTF32_LE,
+    "utf-32-be": codecs.BOM_UTF32_BE,
+}
+LINE = "HEX = '" + TOKEN + "'\n"  # the token at column 8
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("codec", UTF16)
+@pytest.mark.parametrize("prefix", ["ПриветМир", "你好世界，再见"])
+def test_a_bom_is_honoured_when_no_nul_follows_for_kilobytes(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    codec: str,
+    prefix: str,
+) -> None:
+    # Cyrillic and CJK UTF-16 units hold no NUL byte: the first 8 KiB have none.
+    text = prefix * (5000 // len(prefix)) + "\n" + LINE
+    data = BOMS[codec] + text.encode(codec)
+    assert data.find(b"\0", 0, sources.BINARY_SNIFF) < 0
+    found, doc = _found(repo, "ru.txt", data, source, monkeypatch, capsys)
+    assert found == {("ru.txt", 2, 8)}
+    assert doc["stats"]["files_binary"] == 0
+
+
+# Lone surrogates in UTF-16, a unit above U+10FFFF in UTF-32.
+INVALID = {
+    "utf-16-le": b"\xff\xdf" * 3,
+    "utf-16-be": b"\xdf\xff" * 3,
+    "utf-32-le": b"\x00\x00\x11\x00" * 3,
+    "utf-32-be": b"\x00\x11\x00\x00" * 3,
+}
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("codec", WIDE)
+def test_invalid_units_after_a_bom_do_not_hide_the_text_after_them(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    codec: str,
+) -> None:
+    data = BOMS[codec] + INVALID[codec] + ("hello\n" + LINE).encode(codec)
+    found, doc = _found(repo, "bad.txt", data, source, monkeypatch, capsys)
+    assert found == {("bad.txt", 2, 8)}
+    assert doc["stats"]["files_binary"] == 0
+
+
+def test_invalid_units_after_a_bom_decode_one_by_one_in_windows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sources, "WINDOW", 1001)
+    monkeypatch.setattr(sources, "OVERLAP", 300)
+    text = "x = 1\n" * 300 + LINE
+    data = codecs.BOM_UTF16_LE + INVALID["utf-16-le"] + text.encode("utf-16-le")
+    parts = list(sources.read_parts(io.BytesIO(data).read, "f", "f", 1 << 20))
+    assert all(isinstance(p, Fragment) and not p.binary for p in parts)
+    assert any(LINE.encode() in p.data for p in parts if isinstance(p, Fragment))
+
+
+GERMAN = "# Schlüssel für Größenänderungen — äöü ÄÖÜ ß\r\nGrüße aus Köln = 'schön'\r\n"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("codec", WIDE)
+def test_latin1_range_wide_text_without_a_bom_is_decoded(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    codec: str,
+) -> None:
+    # Well over 5% of the units are umlauts (high byte NUL), one is a dash (above U+00FF).
+    data = (GERMAN * 3 + LINE).encode(codec)
+    found, doc = _found(repo, "de.txt", data, source, monkeypatch, capsys)
+    assert found == {("de.txt", 7, 8)}
+    assert doc["stats"]["files_binary"] == 0
+
+
+@pytest.mark.parametrize("bom", [True, False])
+@pytest.mark.parametrize("codec", UTF16)
+def test_a_diff_adding_latin1_lines_to_wide_text_is_decoded(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    codec: str,
+    bom: bool,
+) -> None:
+    # The added lines reach the scanner without the file's BOM, starting mid-file (red team 6).
+    head = BOMS[codec] if bom else b""
+    write(repo / "conf.ps1", head + "# Einstellungen\r\n$x = 1\r\n".encode(codec))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "--no-verify", "-m", "base")
+    text = "# Einstellungen\r\n$x = 1\r\n" + GERMAN + LINE
+    write(repo / "conf.ps1", head + text.encode(codec))
+    git(repo, "commit", "-q", "--no-verify", "-am", "secret")
+    monkeypatch.chdir(repo)
+    assert main(["scan", "--diff", "HEAD~1..HEAD", "--format", "json", "-q"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [(f["line"], f["column"]) for f in doc["findings"]] == [(5, 8)]
+
+
+def _sqlite_db(path: Path) -> bytes:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, note BLOB)")
+    rows = [(i, f"user{i}", bytes([i % 256]) * 40) for i in range(200)]
+    db.executemany("INSERT INTO users VALUES (?, ?, ?)", rows)
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
+def _binary_samples(tmp_path: Path) -> dict[str, bytes]:
+    rng = random.Random(20240611)
+    noise = bytes(rng.randrange(256) for _ in range(9000))
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00"
+    return {
+        "random": noise[:4000] + b"\x00" + noise[4000:],
+        "random, NUL every other byte": bytes(b for c in noise[:4000] for b in (c, 0)),
+        "png": png + noise,
+        "sqlite": _sqlite_db(tmp_path / "app.db"),
+        "pyc": _pyc(),
+    }
+
+
+def _pyc() -> bytes:
+    import marshal
+
+    code = compile(Path(sources.__file__).read_text(encoding="utf-8"), "sources.py", "exec")
+    return importlib.util.MAGIC_NUMBER + b"\x00" * 12 + marshal.dumps(code)
+
+
+def test_binaries_do_not_pass_for_bomless_wide_text(tmp_path: Path) -> None:
+    # Each sample whole, and from its second byte (a diff hunk starts anywhere).
+    for name, data in _binary_samples(tmp_path).items():
+        for start in (0, 1):
+            assert sources.encoding(data[start:]) == (sources.BINARY, 0), (name, start)
