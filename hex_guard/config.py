@@ -497,10 +497,22 @@ class Resolver:
         """The configs from the nearest above `directory` up to the repository root."""
         if self._fixed is not None:
             return self._fixed
-        cached = self._by_dir.get(directory)
-        if cached is None:
-            cached = self._by_dir[directory] = self._lookup(directory)
-        return cached
+        # Up to a directory already known or the top, then down again: a loop, not recursion,
+        # so a tree thousands of levels deep is looked up (red team 12).
+        pending: list[str] = []
+        current = directory
+        above = self._by_dir.get(current)
+        while above is None:
+            pending.append(current)
+            parent = os.path.dirname(current)
+            if self._at_top(current, parent):
+                above = ()
+                break
+            current = parent
+            above = self._by_dir.get(current)
+        for below in reversed(pending):
+            above = self._by_dir[below] = self._lookup(below, above)
+        return above
 
     def listed(self, directory: str, names: Collection[str]) -> None:
         """What a walk found in `directory` (absolute, normalised): every entry's name. A
@@ -517,14 +529,16 @@ class Resolver:
         if not any(f"\0{name}\0" in wrapped for name in _LOOKED_FOR):
             self._bare.add(directory)
 
-    def _lookup(self, directory: str) -> tuple[Config, ...]:
-        parent = os.path.dirname(directory)
-        if directory in self._bare:  # no .git: not the top; no config file of its own
-            above = () if parent == directory else self._chain(parent)
-            return above or (self._adjust(Config(base_dir=directory)),)
-        at_top = directory == repo_root(directory) or parent == directory
-        above = () if at_top else self._chain(parent)
-        own = _config_in(directory)
+    def _at_top(self, directory: str, parent: str) -> bool:
+        """Whether `directory` is where a chain ends: the file system's or a repository's top.
+        A directory a walk listed without `.git` (`listed`) is neither, without a stat."""
+        if parent == directory:
+            return True
+        return directory not in self._bare and directory == repo_root(directory)
+
+    def _lookup(self, directory: str, above: tuple[Config, ...]) -> tuple[Config, ...]:
+        """The chain of `directory`, given its parent's (empty at the top)."""
+        own = None if directory in self._bare else _config_in(directory)
         if own is not None:
             config = self._by_file.get(own[0])
             if config is None:

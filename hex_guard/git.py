@@ -11,8 +11,7 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from hex_guard.errors import GitError
 
@@ -22,7 +21,10 @@ if TYPE_CHECKING:
 _BASE = ("git", "-c", "core.quotePath=false")
 
 
-@cache
+# repo_root's answers, for every directory it looked at on the way up.
+_ROOTS: dict[str, str | None] = {}
+
+
 def repo_root(directory: str) -> str | None:
     """The work tree holding `directory`: the nearest enclosing directory with a `.git` (a
     directory, or a file for worktrees and submodules); None outside git.
@@ -31,11 +33,24 @@ def repo_root(directory: str) -> str | None:
     few named files pays nothing for it.
     """
     current = os.path.abspath(directory)
-    if os.path.lexists(os.path.join(current, ".git")):
-        return current
-    parent = os.path.dirname(current)
-    # Through the cache: a tree walk asks for every directory, and each costs one lstat.
-    return None if parent == current else repo_root(parent)
+    walked: list[str] = []
+    found: str | None = None
+    # A loop, not recursion: a tree thousands of levels deep is looked up (red team 12). Each
+    # directory is cached: a tree walk asks for every one, and each costs one lstat.
+    while current not in _ROOTS:
+        walked.append(current)
+        if os.path.lexists(os.path.join(current, ".git")):
+            found = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    else:
+        found = _ROOTS[current]
+    for seen in walked:
+        _ROOTS[seen] = found
+    return found
 
 
 def require_root(cwd: str) -> str:
@@ -71,6 +86,8 @@ def _completed(
         )
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
+    except OSError as exc:  # a directory it cannot enter (mode 000): the caller walks it
+        raise GitError(f"cannot run git in {cwd}: {exc.strerror}") from exc
 
 
 def _first_error(stderr: bytes, returncode: int) -> str:
@@ -95,14 +112,48 @@ def split_z(output: bytes) -> list[str]:
     return [os.fsdecode(p) for p in output.split(b"\0") if p]
 
 
-def list_files(directory: str) -> list[str]:
-    """Files git tracks under `directory` plus untracked ones it does not ignore.
+class Listing(NamedTuple):
+    """What `list_files` found under a directory."""
+
+    # Relative to the directory listed.
+    files: list[str]
+    # Directories git could not open (unreadable, a path too long), relative to the work
+    # tree's top, each with git's reason: nothing below them is listed.
+    unopened: list[tuple[str, str]]
+
+
+# git says so on stderr and goes on, exit code 0 (dir.c, open_cached_dir); read in the C locale.
+_UNOPENED = b"warning: could not open directory '"
+
+
+def list_files(directory: str) -> Listing:
+    """Files git tracks under `directory` plus untracked ones it does not ignore, and the
+    directories it could not open (red team 3 and 12: they were left out silently).
 
     Paths are relative to `directory`. Tracked files missing on disk are listed too: the caller
     names them as not scanned.
     """
-    out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=directory)
-    return sorted(set(split_z(out)))
+    args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    proc = _completed(args, directory, {**os.environ, "LC_ALL": "C"})
+    if proc.returncode != 0:
+        raise GitError(
+            f"git ls-files failed in {directory}: {_first_error(proc.stderr, proc.returncode)}"
+        )
+    unopened = [_unopened(line, directory) for line in proc.stderr.split(b"\n")]
+    found = [pair for pair in unopened if pair is not None]
+    return Listing(sorted(set(split_z(proc.stdout))), found)
+
+
+def _unopened(line: bytes, directory: str) -> tuple[str, str] | None:
+    """The directory and reason of a "could not open directory" warning; GitError when the
+    warning does not name it whole: git cuts its messages at 4 KiB (a path thousands of levels
+    deep), and a newline in the name splits the line. The caller then walks the directory."""
+    if not line.startswith(_UNOPENED):
+        return None
+    path, quoted, reason = line[len(_UNOPENED) :].rpartition(b"': ")
+    if not quoted:
+        raise GitError(f"git ls-files could not open a directory it cannot name in {directory}")
+    return os.fsdecode(path.rstrip(b"/")), reason.decode("utf-8", "replace")
 
 
 def is_ignored(directory: str) -> bool:
@@ -205,6 +256,8 @@ def _popen(args: Sequence[str], cwd: str, stdin: bool = False) -> subprocess.Pop
         )
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
+    except OSError as exc:  # a directory it cannot enter (mode 000): the caller walks it
+        raise GitError(f"cannot run git in {cwd}: {exc.strerror}") from exc
 
 
 def _reap(proc: subprocess.Popen[bytes], what: str, failed: bool) -> None:

@@ -65,6 +65,8 @@ class SkipReason(Enum):
     TOO_LARGE = "larger than {limit} bytes"
     BINARY = "binary"
     MISSING = "missing from the work tree"
+    # A directory a walk (or git) could not list: nothing below it was scanned.
+    UNLISTED = "directory not read ({detail})"
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,13 @@ class Skip:
     reason: SkipReason
     # The size limit a TOO_LARGE skip exceeded.
     limit: int | None = None
+    # Why an UNLISTED directory could not be read, as the system or git said it.
+    detail: str | None = None
 
     @property
     def text(self) -> str:
         """The reason as the summary prints it."""
-        return self.reason.value.format(limit=self.limit)
+        return self.reason.value.format(limit=self.limit, detail=self.detail)
 
 
 class GitProvenance(NamedTuple):

@@ -12,7 +12,7 @@ import itertools
 import os
 import stat
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hex_guard.errors import GitError, InputError
 from hex_guard.git import repo_root
@@ -43,26 +43,63 @@ Listed = Callable[[str, Collection[str]], None]
 """Told each directory a walk lists (absolute) and the names of everything in it."""
 
 
-def _walk(directory: str, listed: Listed | None = None) -> Iterator[str]:
-    """Relative POSIX names of every file below `directory`, never entering .git."""
-    # os.walk names each directory `os.path.join(directory, relative)`: the relative part is a
-    # slice (os.path.relpath per directory cost a tree scan ~10 ms).
-    top = len(os.path.join(directory, ""))
+class Unlisted(NamedTuple):
+    """A directory below a listed one that could not be read, and why: nothing below it is
+    scanned, and the summary says so."""
+
+    # Relative POSIX name below the directory listed ("" for that directory itself).
+    name: str
+    reason: str
+
+
+def _walk(directory: str, listed: Listed | None = None) -> Iterator[str | Unlisted]:
+    """Relative POSIX names of every file below `directory`, never entering .git, in os.walk's
+    order (a directory's files sorted, then its subdirectories in sorted order); an Unlisted for
+    each directory that cannot be read (os.walk dropped those silently, red team 3). A loop, not
+    recursion: a tree thousands of levels deep is walked until its paths grow too long to read,
+    and that directory is named (os.walk's recursion crashed, red team 12)."""
     absolute = os.path.abspath(directory)
     below = os.path.join(absolute, "")
-    for dirpath, dirnames, filenames in os.walk(directory):
-        rel_dir = _posix(dirpath[top:]) if dirpath != directory else ""
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        here = below + rel_dir if rel_dir else absolute
+        try:
+            dirs, files = _entries(here)
+        except OSError as exc:
+            yield Unlisted(rel_dir, exc.strerror or type(exc).__name__)
+            continue
         if listed is not None:
             # Named as `os.path.dirname` names the files below (`_directory_targets`).
-            listed(below + rel_dir if rel_dir else absolute, (*dirnames, *filenames))
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
+            listed(here, (*dirs, *files))
         prefix = rel_dir + "/" if rel_dir else ""
-        for name in sorted(filenames):
+        for name in sorted(files):
             yield prefix + name
+        stack.extend(prefix + d for d in sorted(dirs, reverse=True) if d != ".git")
 
 
-def _directory_names(directory: str, in_git: bool, listed: Listed | None) -> Iterable[str]:
-    if not in_git:
+def _entries(path: str) -> tuple[list[str], list[str]]:
+    """The names of the directories and of everything else in `path`. A symlink to a directory
+    is not followed: it is listed with the files, and named as a symlink when opened."""
+    dirs: list[str] = []
+    files: list[str] = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            (dirs if _is_dir(entry) else files).append(entry.name)
+    return dirs, files
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:  # the open that follows names it
+        return False
+
+
+def _directory_names(
+    directory: str, root: str | None, listed: Listed | None
+) -> Iterable[str | Unlisted]:
+    if root is None:
         return _walk(directory, listed)
     from hex_guard import git  # a hook run names files and never lists a directory
 
@@ -70,17 +107,24 @@ def _directory_names(directory: str, in_git: bool, listed: Listed | None) -> Ite
         if git.is_ignored(directory):
             # The user named it: what they name is scanned. Ignore rules only prune a walk.
             return _walk(directory, listed)
-        return git.list_files(directory)
+        listing = git.list_files(directory)
     except GitError:
-        # Listing through git failed (e.g. git missing): a walk scans a superset, never less.
+        # Listing through git failed (e.g. git missing, or a directory git cannot enter): a
+        # walk scans a superset, never less, and names what it cannot read.
         return _walk(directory, listed)
+    absolute = os.path.abspath(directory)
+    unopened = (
+        Unlisted(_posix(os.path.relpath(os.path.join(root, path), absolute)), reason)
+        for path, reason in listing.unopened
+    )
+    return itertools.chain(listing.files, unopened)
 
 
 def _join(prefix: str, name: str) -> str:
     return name if prefix == "." else f"{prefix}/{name}"
 
 
-def _directory_targets(directory: str, cwd: str, listed: Listed | None) -> Iterator[Target]:
+def _directory_targets(directory: str, cwd: str, listed: Listed | None) -> Iterator[Target | Skip]:
     # Paths are built by joining strings once per directory, not per file: on a tree of tens of
     # thousands of files, per-file relpath/abspath calls cost more than the scanning itself.
     absolute = os.path.abspath(directory)
@@ -89,23 +133,33 @@ def _directory_targets(directory: str, cwd: str, listed: Listed | None) -> Itera
     fs_prefix = os.path.join(absolute, "")
     repo_prefix = _join(_posix(os.path.relpath(absolute, root or cwd)), "")
     display_prefix = _join(_posix(os.path.relpath(absolute, cwd)), "")
-    for name in _directory_names(directory, root is not None, listed):
-        yield Target(fs_prefix + name, repo_prefix + name, display_prefix + name)
+    for name in _directory_names(directory, root, listed):
+        if isinstance(name, Unlisted):
+            # Shown with a slash, as git names a directory: "sub/", "./".
+            shown = (display_prefix + name.name).rstrip("/") or "."
+            yield Skip(shown + "/", SkipReason.UNLISTED, detail=name.reason)
+        else:
+            yield Target(fs_prefix + name, repo_prefix + name, display_prefix + name)
 
 
-def collect(paths: Iterable[str], cwd: str, listed: Listed | None = None) -> Iterator[Target]:
-    """Targets for the named files and directories, each file once, in a stable order.
-    `listed` is told every directory walked and what it holds."""
+def collect(
+    paths: Iterable[str], cwd: str, listed: Listed | None = None
+) -> Iterator[Target | Skip]:
+    """Targets for the named files and directories, each file once, in a stable order, and a
+    Skip for each directory below them that could not be read. `listed` is told every
+    directory walked and what it holds."""
     seen: set[str] = set()
     for path in paths:
         if not os.path.lexists(path):
             raise InputError(f"no such file or directory: {path}")
         if os.path.isdir(path) and not os.path.islink(path):
-            targets: Iterable[Target] = _directory_targets(path, cwd, listed)
+            targets: Iterable[Target | Skip] = _directory_targets(path, cwd, listed)
         else:
             targets = (make_target(path, cwd),)
         for target in targets:
-            if target.fs_path not in seen:
+            if isinstance(target, Skip):
+                yield target
+            elif target.fs_path not in seen:
                 seen.add(target.fs_path)
                 yield target
 
@@ -397,7 +451,20 @@ def _open(target: Target) -> int | Skip:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return Skip(target.display_path, SkipReason.SYMLINK)
+        if not _is_regular(target.fs_path):
+            # A socket, or a device with no driver behind it, refuses to open (ENXIO, ENODEV):
+            # it is named like a FIFO that opens, never the end of the scan (red team 4).
+            return Skip(target.display_path, SkipReason.NOT_REGULAR)
         raise InputError(f"cannot read {target.display_path}: {exc.strerror}") from exc
+
+
+def _is_regular(fs_path: str) -> bool:
+    """Whether `fs_path` is a regular file (or cannot be looked at: then its open error
+    stands)."""
+    try:
+        return stat.S_ISREG(os.lstat(fs_path).st_mode)
+    except OSError:
+        return True
 
 
 def _unreadable(target: Target, st: os.stat_result, max_size: int) -> Skip | None:
@@ -488,7 +555,12 @@ class Paths:
     def plan(self, scope: Scope) -> Plan:
         listed = scope.configs.listed
         excluded = scope.excluded
-        targets = [t for t in collect(self.paths, self.cwd, listed) if not excluded(t.fs_path)]
+        targets: list[Target] = []
+        for item in collect(self.paths, self.cwd, listed):
+            if isinstance(item, Skip):
+                scope.stats.skipped.append(item)
+            elif not excluded(item.fs_path):
+                targets.append(item)
         large = len(targets) >= PARALLEL_MIN_FILES
         count = scope.jobs * 8 if large else 1
         return Plan(_chunks(targets, count), large=large, parallel=large)

@@ -86,7 +86,10 @@ def test_require_root_outside_git_raises(tmp_path: Path) -> None:
 
 def test_skip_reasons_have_one_wording() -> None:
     assert Skip("a", SkipReason.TOO_LARGE, 10).text == "larger than 10 bytes"
-    assert {Skip("a", r).text for r in SkipReason if r is not SkipReason.TOO_LARGE} == {
+    unlisted = Skip("a/", SkipReason.UNLISTED, detail="Permission denied")
+    assert unlisted.text == "directory not read (Permission denied)"
+    parametrized = (SkipReason.TOO_LARGE, SkipReason.UNLISTED)
+    assert {Skip("a", r).text for r in SkipReason if r not in parametrized} == {
         "symlink",
         "submodule",
         "not a regular file",
