@@ -18,6 +18,7 @@ A list keeps gitignore's order rule: the last pattern that matches a path decide
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 
 
@@ -72,7 +73,36 @@ def translate(glob: str) -> tuple[str, bool]:
         raise GlobError(str(exc)) from exc
     if regex is None or include is None:
         raise GlobError("matches nothing")
+    _check_sets(stripped, regex)
     return regex, include
+
+
+# git reads `[[:alpha:]]`, `[[=a=]]` and `[[.a.]]` as classes; pathspec (and so this module)
+# reads them as a set of literal characters followed by `]`: the two disagree, so it is rejected.
+_POSIX_CLASS = re.compile(r"(?<!\\)\[(?:!|\^)?\]?[^\]]*\[[:=.]")
+
+
+def _check_sets(glob: str, regex: str) -> None:
+    """Reject bracket expressions that `re` cannot compile or would warn about.
+
+    pathspec copies a bracket expression into the regex as written, so a reversed range
+    (`[z-a]`) failed in `re.compile` long after validation (exit 3), and `[[]` printed a
+    FutureWarning ("possible nested set") on every run.
+    """
+    if _POSIX_CLASS.search(glob):
+        raise GlobError("POSIX character classes like [:alpha:] are not supported; list the "
+                        "characters instead (e.g. [a-zA-Z])")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise GlobError(f"invalid bracket expression: {exc.msg}") from exc
+        except FutureWarning as exc:
+            raise GlobError(
+                "a '[' or a doubled '-', '&', '~' or '|' inside [...] is ambiguous; "
+                "write '\\[' outside the brackets for a literal '['"
+            ) from exc
 
 
 # Names of letters, digits, `.`, `_` and `-` joined by single slashes, at most one leading and

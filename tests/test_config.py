@@ -45,6 +45,21 @@ def config_error(
         ("[tool.hex-guard]\nexlude = []\n", "unknown key 'exlude'"),
         ("[tool.hex-guard]\nexclude = 'tests/'\n", "exclude: must be a list"),
         ("[tool.hex-guard]\nexclude = ['[ab']\n", "invalid glob"),
+        # A reversed range failed in re.compile after validation: exit 3 (red team repro 8).
+        ("[tool.hex-guard]\nexclude = ['[z-a]']\n", "exclude: invalid glob '[z-a]'"),
+        ("[tool.hex-guard]\nexclude = ['[!z-a]']\n", "bad character range z-a"),
+        ("[tool.hex-guard]\nexclude = ['[a-\\\\]']\n", "exclude: invalid glob"),
+        (
+            "[[tool.hex-guard.allowlist]]\nrules = ['*']\npaths = ['[9-0]x']\n",
+            "allowlist[0].paths: invalid glob '[9-0]x'",
+        ),
+        (
+            "[[tool.hex-guard.rules]]\nid = 'mine'\nregex = 'a'\npaths = ['[9-0]x']\n",
+            "rules[0].paths: invalid glob",
+        ),
+        # git reads a POSIX class, pathspec literal characters (and `re` warned): refused.
+        ("[tool.hex-guard]\nexclude = ['[[:alpha:]]']\n", "POSIX character classes"),
+        ("[tool.hex-guard]\nexclude = ['x[[]']\n", "exclude: invalid glob"),
         ("[tool.hex-guard]\nmax-file-size = 'big'\n", "max-file-size: must be a positive integer"),
         (
             "[tool.hex-guard]\ndisable = ['no-such-rule']\n",
