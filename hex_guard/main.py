@@ -173,7 +173,7 @@ _JOBS = click.option(
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes for large scans [default: number of CPUs].",
+    help="Worker processes for large scans, at most 4 per CPU [default: number of CPUs].",
 )
 
 

@@ -339,6 +339,9 @@ def _confident(findings: list[Finding], floor: Confidence, stats: Stats) -> list
     return kept
 
 
+MAX_JOBS_PER_CPU = 4
+
+
 def run(
     source: Source,
     config: Config | Resolver,
@@ -358,7 +361,9 @@ def run(
     findings are sorted by path, line, column and rule, and do not depend on `jobs`.
     """
     started = time.perf_counter()
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    cpus = os.cpu_count() or 1
+    # More workers than this only add forks and memory (`-j 100` on 2 cores): the scan is CPU bound.
+    jobs = min(jobs, cpus * MAX_JOBS_PER_CPU) if jobs is not None else cpus
     configs = config if isinstance(config, Resolver) else Resolver.fixed(config)
     config = configs.primary
     scope = Scope(config, configs, jobs, Stats())
