@@ -488,3 +488,29 @@ def test_many_findings_in_one_file_scale_linearly(separator: bytes) -> None:
     small = _scan_seconds(token * 2000)
     large = _scan_seconds(token * 8000)
     assert large < 8 * small, (small, large)  # linear: ~4x; quadratic: ~16x
+
+
+def _scan_cpu_seconds(tmp_path: Path, data: bytes) -> float:
+    from hex_guard import scan
+    from hex_guard.config import Config
+    from hex_guard.sources import Paths
+
+    path = tmp_path / f"long-{len(data)}.txt"
+    path.write_bytes(data)
+    best = float("inf")
+    for _ in range(2):  # the faster of two: other processes share the machine
+        started = time.process_time()
+        result = scan.run(Paths([str(path)], str(tmp_path)), Config(), 1)
+        best = min(best, time.process_time() - started)
+    assert result.findings
+    return best
+
+
+def test_one_long_line_of_findings_scales_linearly_through_the_allowlist(tmp_path: Path) -> None:
+    # Red team repro 10: the inline-marker check searched the whole line once per finding, so a
+    # line of N keyed matches cost N x its length (1 MiB ran over two minutes). The whole scan,
+    # allowlist included; a ratio of CPU times, never a wall-clock bound.
+    piece = b"jdbc:x://h;password="
+    small = _scan_cpu_seconds(tmp_path, piece * 1000)
+    large = _scan_cpu_seconds(tmp_path, piece * 6000)
+    assert large < 12 * small, (small, large)  # linear: ~6x; per finding x line: ~20x
