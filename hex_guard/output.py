@@ -104,8 +104,7 @@ def write_reports(reports: Sequence[tuple[str, str | None]]) -> None:
         staged: list[tuple[str, str]] = []
         for text, path in reports:
             if path is not None and not _special(path):
-                # Through a symlink the file it points at is replaced, never the link itself.
-                target = os.path.realpath(path) if os.path.islink(path) else path
+                target = destination(path)
                 temps.append(_write_temp(target, text))
                 staged.append((temps[-1], target))
         for text, path in reports:
@@ -144,14 +143,22 @@ def _resolved(path: str) -> str:
     )
 
 
+def destination(path: str) -> str:
+    """The file a report written to `path` replaces: through a symlink the file it points at,
+    never the link itself."""
+    return os.path.realpath(path) if os.path.islink(path) else path
+
+
 def clobbered(path: str, scanned: Iterable[str]) -> str | None:
     """The scanned file that writing a report to `path` would replace, if any.
 
-    The report is renamed into place, so only the same directory entry is at risk (a symlink or
-    a hard link elsewhere keeps its content); directories are compared after resolving links.
+    The report is renamed into place, so only the same directory entry is at risk (a hard link
+    elsewhere keeps its content; a scanned symlink is never read); directories are compared
+    after resolving links, and `path` itself is followed as the writer follows it: `-o
+    report.txt` with report.txt a link to a scanned s.txt replaced s.txt (red team repro 9).
     """
-    name = os.path.basename(path)
-    target = _resolved(path)
+    target = _resolved(destination(path))
+    name = os.path.basename(target)
     for other in scanned:
         if os.path.basename(other) == name and _resolved(other) == target:
             return other

@@ -95,6 +95,19 @@ def test_output_onto_a_scanned_file_is_refused(tmp_path: Path) -> None:
     assert proc.returncode == 2 and (tmp_path / "src" / "a.py").read_text() == original
 
 
+def test_output_through_a_symlink_onto_a_scanned_file_is_refused(tmp_path: Path) -> None:
+    # Red team repro 9: the writer follows a symlink (it replaces the link's target), the check
+    # did not, so `-o report.txt` with report.txt -> s.txt overwrote s.txt with the report.
+    original = f'T = "{TOKEN}"\n'
+    write(tmp_path / "src" / "a.py", original)
+    (tmp_path / "report.txt").symlink_to("src/a.py")
+    (tmp_path / "chain.txt").symlink_to("report.txt")
+    for out in ("report.txt", "chain.txt"):
+        proc = hex_guard(tmp_path, "scan", "src", "-o", out)
+        assert proc.returncode == 2 and "src/a.py" in one_error_line(proc), proc.stderr
+        assert (tmp_path / "src" / "a.py").read_text() == original
+
+
 def test_one_failing_output_leaves_none_written(tmp_path: Path) -> None:
     write(tmp_path / "a.py", f'T = "{TOKEN}"\n')
     proc = hex_guard(
