@@ -566,7 +566,9 @@ _SLASHES_ONLY = os.sep == "/" and not os.altsep
 def _config_in(directory: str) -> tuple[str, dict[str, Any]] | None:
     for name in (DEDICATED_FILE, "pyproject.toml"):
         candidate = os.path.join(directory, name)
-        if os.path.isfile(candidate):
+        # Whatever holds the name is read: a FIFO, a directory or a link to a device is an
+        # error naming it (exit 2), as with --config, not a config silently ignored (red team 16).
+        if os.path.lexists(candidate):
             table = _table_of(candidate, _load_toml(candidate))
             if table is not None:
                 return candidate, table

@@ -540,3 +540,31 @@ def test_block_message_names_every_way_out_and_the_right_file(
     err = capsys.readouterr().err
     assert "hex-guard: allow" in err and "baseline create" in err and "ignore" in err
     assert f"in {expected}" in err
+
+
+@pytest.mark.parametrize("name", [".hex-guard.toml", "pyproject.toml"])
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device-link", "nested-fifo"])
+def test_a_discovered_config_that_is_not_a_regular_file_exits_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    kind: str,
+) -> None:
+    # Red team repro 16: found by discovery it was silently skipped (the scan ran on defaults),
+    # while --config on the same file exits 2.
+    git(tmp_path, "init", "-q")
+    write(tmp_path / "sub" / "a.txt", f"T = '{TOKEN}'\n")
+    where = tmp_path / "sub" if kind == "nested-fifo" else tmp_path
+    config = where / name
+    if kind in ("fifo", "nested-fifo"):
+        os.mkfifo(config)
+    elif kind == "directory":
+        config.mkdir()
+    else:
+        config.symlink_to("/dev/zero")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "-q", "sub"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert f"{name}: config file is not a regular file" in err
