@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 NULL_SHA = "0" * 40
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+# A header line giving the new side the gitlink mode: an added, retyped or bumped submodule,
+# whose only "added line" is `Subproject commit <sha>`; its content is another repository.
+_GITLINK = re.compile(rb"^(?:new file mode|new mode|index [0-9a-f]+\.\.[0-9a-f]+) 160000$")
 _ESCAPES = {
     b"n": b"\n",
     b"t": b"\t",
@@ -88,22 +91,29 @@ def _commit_header(line: bytes) -> Commit:
 @dataclass
 class PatchStats:
     binary: list[tuple[str, str]] = field(default_factory=list)  # (commit, path)
+    submodules: list[tuple[str, str]] = field(default_factory=list)  # (commit, path)
 
 
 def added_blocks(lines: Iterable[bytes], stats: PatchStats | None = None) -> Iterator[AddedBlock]:
     """Blocks of added lines from `git log -p -U0 --format=%x00%H%x00%an <%ae>%x00%aI` output."""
     commit: Commit | None = None
     path: str | None = None
-    in_header = False
+    in_header = gitlink = False
     block: AddedBlock | None = None
     next_line = 0
     for line in lines:
         if line.startswith(b"\0"):
             commit, path, in_header = _commit_header(line), None, False
         elif line.startswith(b"diff --git "):
-            path, in_header = None, True
+            path, in_header, gitlink = None, True, False
+        elif in_header and _GITLINK.match(line.rstrip(b"\n")):
+            gitlink = True
         elif in_header and line.startswith(b"+++ "):
             path = _new_path(line)
+            if gitlink and path is not None:
+                if stats is not None and commit is not None:
+                    stats.submodules.append((commit.sha, path))
+                path = None  # not scanned: named as a skipped submodule instead
         elif in_header and line.startswith(b"Binary files ") and stats is not None and commit:
             stats.binary.append((commit.sha, line.decode("utf-8", "replace").strip()))
         elif line.startswith(b"@@"):

@@ -233,6 +233,10 @@ class CommitRange:
                     yield block
         for _, description in patch_stats.binary:
             scope.stats.skipped.append(Skip(description, SkipReason.BINARY))
+        for path in dict.fromkeys(path for _, path in patch_stats.submodules):
+            if not scope.excluded(os.path.join(self.root, path)):
+                display = _display(self.root, path, self.cwd)
+                scope.stats.skipped.append(Skip(display, SkipReason.SUBMODULE))
 
     def read(self, batch: AddedBlock, max_size: int) -> Iterator[Unit | Skip]:
         display = _display(self.root, batch.path, self.cwd)

@@ -31,6 +31,29 @@ def test_staged_symlinks_submodules_and_excluded_paths(
     assert "1 file(s) excluded by configuration" in err
 
 
+def test_a_submodule_added_or_bumped_in_a_range_is_named_not_scanned(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Red team repro 5: --diff counted the gitlink as a scanned file (its one added line is
+    # `Subproject commit <sha>`) where --staged names it as not scanned.
+    base = commit(repo, "init", {"README.md": "hi\n"})
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    git(sub, "init", "-q", "-b", "main")
+    commit(sub, "sub", {"x.txt": f"T = '{TOKEN}'\n"})
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "sub")
+    git(repo, "commit", "-q", "-m", "add submodule")
+    commit(sub, "more", {"y.txt": "y\n"})
+    git(repo / "sub", "pull", "-q", "origin", "main")
+    git(repo, "commit", "-q", "-am", "bump submodule")
+    for spec, files in ((f"{base}..HEAD", 1), ("HEAD~1..HEAD", 0)):  # .gitmodules; nothing
+        code, doc, err = run_json(repo, monkeypatch, capsys, "scan", "--diff", spec)
+        assert code == 0 and doc["findings"] == [], doc
+        assert doc["skipped"] == [{"path": "sub", "reason": "submodule"}], doc
+        assert doc["stats"]["files_scanned"] == files, doc
+        assert err.count("hex-guard:   sub: submodule\n") == 1, err
+
+
 def test_a_binary_added_in_a_range_is_scanned(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
