@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import click
 
-from hex_guard import __version__, cli_help
+from hex_guard import __version__, cli_help, printable
 from hex_guard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, HexGuardError
 from hex_guard.output import say
 from hex_guard.report import FORMATS
@@ -749,7 +749,8 @@ def _main(argv: Sequence[str] | None) -> int:
         say("hex-guard: aborted\n")
         return EXIT_USAGE
     except HexGuardError as exc:
-        say(f"hex-guard: error: {exc}\n")
+        # One line, whatever file name or git output the message quotes.
+        say(f"hex-guard: error: {printable.line(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         return _interrupted()

@@ -225,3 +225,32 @@ def test_no_report_contains_a_secret_unless_asked(body: str, password: str) -> N
         assert token not in hidden and password not in hidden, fmt
         shown = renderer(fmt)(result, ReportOptions(show_secrets=True))
         assert token in shown and password in shown, fmt
+
+
+EVIL = "evil\n\x1b[2Jhex-guard: no secrets found.txt"
+
+
+def test_control_characters_in_names_are_escaped_in_human_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A committed file name with a newline or an ESC was printed raw: it forged report lines
+    # and drove the terminal. Escaped as git quotes paths; JSON is escaped by its encoder.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write(repo / EVIL, f"T = '{TOKEN}'\n")
+    os.symlink("x", repo / "link\x1b]0;title\x07")
+    git(repo, "add", "-A")
+    monkeypatch.chdir(repo)
+    shown = '"evil\\n\\x1b[2Jhex-guard: no secrets found.txt"'
+    for args in (["--staged"], ["."]):
+        assert main(["scan", *args]) == 1
+        out, err = capsys.readouterr()
+        assert "\x1b" not in out + err and "\x07" not in out + err, (out, err)
+        assert out.startswith(f"{shown}:1:6 "), out
+        assert '"link\\x1b]0;title\\a": symlink' in err, err
+        assert main(["scan", "--format", "json", *args]) == 1
+        assert EVIL in [f["path"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert main(["scan", "--config", "no\x1b[2Jsuch\n.toml", "."]) == 2
+    err = capsys.readouterr().err
+    assert err == "hex-guard: error: no\\x1b[2Jsuch\\n.toml: config file not found\n", err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hex_guard import printable
 from hex_guard.config import Config, config_file_hint
 from hex_guard.records import Finding
 from hex_guard.report import ReportOptions
@@ -24,25 +25,28 @@ def _paint(text: str, code: str, options: ReportOptions) -> str:
 
 
 def _block(finding: Finding, options: ReportOptions) -> str:
-    location = f"{finding.path}:{finding.line}:{finding.column}"
+    # Names from the scanned tree and its history: a newline or an ESC in one would forge a
+    # report line or drive the terminal, so they are escaped as git escapes paths.
+    shown = printable.path(finding.path)
+    location = f"{shown}:{finding.line}:{finding.column}"
     severity = _paint(str(finding.severity), _SEVERITY_COLOR[finding.severity], options)
     provenance = ""
     git, cell = finding.git, finding.cell
     if git is not None:
-        provenance = f"  added in {git.commit[:12]} by {git.author} on {git.date}"
+        author = printable.line(git.author)
+        provenance = f"  added in {git.commit[:12]} by {author} on {git.date}"
         if git.commits_count is not None:
             head = "still in HEAD" if git.present_at_head else "not in HEAD"
             provenance += f"; in {git.commits_count} commit(s), {git.paths_count} path(s), {head}"
         provenance += "\n"
     if cell is not None:
         part = "" if cell.part == "source" else f"{cell.part} "
-        provenance += (
-            f"  {finding.path}: cell {cell.number} ({cell.label}), {part}line {cell.line}\n"
-        )
+        label = printable.line(cell.label)
+        provenance += f"  {shown}: cell {cell.number} ({label}), {part}line {cell.line}\n"
     if finding.decoded:
         provenance += "  (decoded from a base64 value)\n"
     for name, value in finding.properties:
-        provenance += f"  {name.replace('_', ' ')}: {value}\n"
+        provenance += f"  {name.replace('_', ' ')}: {printable.line(str(value))}\n"
     if finding.verification is not None:
         provenance += f"  verification: {finding.verification.note}\n"
     return (
@@ -62,6 +66,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
 def _next_steps(config: Config | None) -> list[str]:
     # Every way out, with the file to edit: the old message named only `exclude` (issue 12).
     where = config_file_hint(config) if config is not None else "the [tool.hex-guard] config"
+    where = printable.line(where)
     return [
         "hex-guard: remove each secret and rotate it (it may already be copied).",
         "hex-guard: a fake value: end its line with a `hex-guard: allow` comment, add its "
@@ -96,7 +101,7 @@ def summary(result: ScanResult, config: Config | None = None) -> str:
         lines.append(f"hex-guard: not scanned: {parts}.")
         # Every file not scanned is named, each once: a skip the user cannot see is a hole.
         named = sorted({(skip.display_path, skip.text) for skip in stats.skipped})
-        lines.extend(f"hex-guard:   {path}: {text}" for path, text in named)
+        lines.extend(f"hex-guard:   {printable.path(path)}: {text}" for path, text in named)
     if stats.excluded:
         lines.append(f"hex-guard: {stats.excluded} file(s) excluded by configuration.")
     for (source, rules), files in sorted(stats.disabled.items()):
@@ -130,7 +135,7 @@ def _describe(config: Config, key: str) -> str:
 
 def unused(result: ScanResult, config: Config) -> str:
     """Allowlist and exclude entries that matched nothing in this scan: stale ones hide leaks."""
-    where = config.source or "configuration"
+    where = printable.path(config.source) if config.source else "configuration"
     if not result.unused:
         return "hex-guard: every allowlist entry matched something.\n"
     return "".join(
