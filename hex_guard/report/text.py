@@ -106,7 +106,7 @@ def summary(result: ScanResult, config: Config | None = None) -> str:
         lines.append(f"hex-guard: {stats.excluded} file(s) excluded by configuration.")
     for (source, rules), files in sorted(stats.disabled.items()):
         lines.append(
-            f"hex-guard: {source} disables {', '.join(rules)} for {files} "
+            f"hex-guard: {printable.path(source)} disables {', '.join(rules)} for {files} "
             "scanned file(s)."
         )
     if stats.suppressed:
