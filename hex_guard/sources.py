@@ -204,8 +204,22 @@ def _bom_codec(head: bytes) -> tuple[str, int] | None:
         if head.startswith(bom):
             if codec == "utf-32-le" and not _utf32le_bom(head[4:BINARY_SNIFF]):
                 continue
+            if not _mostly_valid(head[len(bom) : BINARY_SNIFF], codec):
+                return None  # binary that starts with these bytes: read as it is
             return codec, len(bom)
     return None
+
+
+# Invalid units a BOM may be followed by and still be text: a stray few (red team 2), not the
+# ~3% lone surrogates (UTF-16) or ~99% out-of-range units (UTF-32) of binary content that
+# merely opens with FF FE or FE FF, whose ASCII secrets decoding would hide.
+_INVALID_SHARE = 0.005
+_INVALID_STRAYS = 8
+
+
+def _mostly_valid(sample: bytes, codec: str) -> bool:
+    text = codecs.getincrementaldecoder(codec)("replace").decode(sample, final=False)
+    return text.count("\ufffd") <= max(_INVALID_STRAYS, _INVALID_SHARE * len(text))
 
 
 # The whitespace of text, which `str.isprintable` does not count.

@@ -317,3 +317,21 @@ def test_binaries_do_not_pass_for_bomless_wide_text(tmp_path: Path) -> None:
     for name, data in _binary_samples(tmp_path).items():
         for start in (0, 1):
             assert sources.encoding(data[start:]) == (sources.BINARY, 0), (name, start)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE])
+def test_a_binary_that_opens_with_bom_bytes_is_read_as_it_is(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    bom: bytes,
+) -> None:
+    """Honouring any BOM whatever follows would decode a binary that merely starts with FF FE
+    into noise and hide the ASCII token inside it: random bytes after the BOM are mostly
+    invalid units, so the file is read as bytes."""
+    noise = random.Random(7).randbytes(6000).replace(b"ghp_", b"xxxx")
+    data = bom + noise + b"\n" + f"T={GITHUB}\n".encode() + noise
+    found, doc = _found(repo, "blob.bin", data, source, monkeypatch, capsys)
+    assert len(found) == 1 and doc["stats"]["files_binary"] == 1
