@@ -190,9 +190,16 @@ class _Reader:
 
 
 def _json_values(data: bytes) -> list[Value] | None:
+    import json
+
     from hex_guard.decoders.jsonpos import JStr, parse_with_positions
 
+    # The C parser first: a 1 MB JSON schema that mentions `"kind": "Secret"` (SchemaStore's
+    # kubernetes-definitions.json) cost ~75 ms in the positional parser for nothing. Only a
+    # document that holds a Secret with values is parsed again for their positions.
     try:
+        if not _holds_secret_values(json.loads(data)):
+            return []
         document = parse_with_positions(data)
     except (ValueError, IndexError, RecursionError):
         return None
@@ -215,6 +222,24 @@ def _json_values(data: bytes) -> list[Value] | None:
                         )
             pending.extend(v for k, v in node.items() if k not in ("data", "stringData"))
     return sorted(found)
+
+
+_SECTIONS = ("data", "stringData")
+
+
+def _holds_secret_values(document: Any) -> bool:
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("kind")
+            secret = isinstance(kind, str) and kind.lower() == "secret"
+            if secret and any(isinstance(node.get(n), dict) and node[n] for n in _SECTIONS):
+                return True
+            pending.extend(node.values())
+    return False
 
 
 def _json_value(key: str, value: Any, plain: bool) -> Value:
