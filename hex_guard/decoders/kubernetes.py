@@ -21,7 +21,7 @@ file; JSON (a file that opens with `{` or `[`) goes through the position-keeping
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,42 +204,38 @@ def _json_values(data: bytes) -> list[Value] | None:
     except (ValueError, IndexError, RecursionError):
         return None
     found: list[Value] = []
-    pending: list[Any] = [document]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, list):
-            pending.extend(node)
-        elif isinstance(node, dict):
-            kind = node.get("kind")
-            if isinstance(kind, JStr) and kind.value.lower() == "secret":
-                for name in ("data", "stringData"):
-                    values = node.get(name)
-                    if isinstance(values, dict):
-                        plain = name == "stringData"
-                        items = values.items()
-                        found.extend(
-                            _json_value(k, v, plain) for k, v in items if isinstance(v, JStr)
-                        )
-            pending.extend(v for k, v in node.items() if k not in ("data", "stringData"))
+    nodes = _secret_nodes(document, lambda kind: kind.value if isinstance(kind, JStr) else None)
+    for node in nodes:
+        for name in _SECTIONS:
+            values = node.get(name)
+            if isinstance(values, dict):
+                plain = name == "stringData"
+                items = values.items()
+                found.extend(_json_value(k, v, plain) for k, v in items if isinstance(v, JStr))
     return sorted(found)
 
 
 _SECTIONS = ("data", "stringData")
 
 
-def _holds_secret_values(document: Any) -> bool:
-    pending = [document]
+def _secret_nodes(document: Any, kind_of: Callable[[Any], str | None]) -> Iterator[dict[Any, Any]]:
+    """Every mapping in a parsed JSON document whose own `kind` is Secret (any case); `kind_of`
+    reads a kind's text from the parser's string type."""
+    pending: list[Any] = [document]
     while pending:
         node = pending.pop()
         if isinstance(node, list):
             pending.extend(node)
         elif isinstance(node, dict):
-            kind = node.get("kind")
-            secret = isinstance(kind, str) and kind.lower() == "secret"
-            if secret and any(isinstance(node.get(n), dict) and node[n] for n in _SECTIONS):
-                return True
-            pending.extend(node.values())
-    return False
+            kind = kind_of(node.get("kind"))
+            if kind is not None and kind.lower() == "secret":
+                yield node
+            pending.extend(v for k, v in node.items() if k not in _SECTIONS)
+
+
+def _holds_secret_values(document: Any) -> bool:
+    nodes = _secret_nodes(document, lambda kind: kind if isinstance(kind, str) else None)
+    return any(isinstance(n.get(s), dict) and n[s] for n in nodes for s in _SECTIONS)
 
 
 def _json_value(key: str, value: Any, plain: bool) -> Value:
