@@ -83,6 +83,9 @@ def shared_dir() -> Iterator[Path]:
 def _as_reader(cwd: Path) -> subprocess.CompletedProcess[str]:
     """`hex-guard scan .` as a user a mode-000 directory stops: root drops to nobody."""
     env = {**os.environ, "HOME": str(cwd), "HEX_GUARD_CACHE_DIR": ""}
+    # Under CI's coverage run the child would write its data file beside root's, which nobody
+    # may: it died with a traceback before scanning. The child runs unmeasured.
+    env = {k: v for k, v in env.items() if not k.startswith("COVERAGE_")}
     drop: list[str] = []
     if os.geteuid() == 0:
         # As the red team's repro does: subprocess's `user=` could not exec this interpreter
