@@ -165,20 +165,24 @@ def _line_windows(
     data: bytes, offsets: Iterable[int], lines_after: int = 0
 ) -> Iterator[tuple[int, int]]:
     """Merged [start, end) spans of the lines that hold the given offsets, each with the
-    `lines_after` lines below it."""
+    `lines_after` lines below it. Each line is measured once, however many offsets it holds
+    (a 1 MB line of keywords stays linear); an offset on a later line inside the current span
+    still extends it by its own `lines_after` lines."""
     current: tuple[int, int] | None = None
+    line_end = -1  # end of the line of the last offset measured
     for offset in sorted(offsets):
-        if current is not None and offset <= current[1]:
+        if offset <= line_end:
             continue
         start = data.rfind(b"\n", 0, offset) + 1
         end = data.find(b"\n", offset)
+        line_end = len(data) if end == -1 else end
         for _ in range(lines_after):
             if end == -1:
                 break
             end = data.find(b"\n", end + 1)
         end = len(data) if end == -1 else end
         if current is not None and start <= current[1] + 1:
-            current = (current[0], end)
+            current = (current[0], max(current[1], end))
             continue
         if current is not None:
             yield current

@@ -656,6 +656,9 @@ KEYED_RULES: tuple[Rule, ...] = (
             f'<appSettings>\n  <add key="WarehousePassword" value="{pw("xml-net")}" />',
             f'<property name="hibernate.connection.password">{pw("xml-hib")}</property>',
             f"<dbPassword>\n    {pw('xml-ml')}\n</dbPassword>",
+            # A keyword on the line before: its three lines must not end the span early.
+            f"# password\n<property>\n  <name>javax.jdo.option.ConnectionPassword</name>\n"
+            f"  <value>{pw('xml-hive2')}</value>\n</property>",
         ),
         counter_examples=(
             "<password>${env.NEXUS_PASSWORD}</password>",
