@@ -36,6 +36,10 @@ def _rules_key(large: bool, context: bool, rules: Iterable[Rule]) -> RulesKey:
     return (large, context, tuple(id(r) for r in rules))
 
 
+# A nested config file and the rules it disables beyond the run's config.
+DisabledKey = tuple[str, tuple[str, ...]]
+
+
 @dataclass
 class Stats:
     files_scanned: int = 0
@@ -56,7 +60,7 @@ class Stats:
     # (nested config file, the rules it disables beyond the run's config) -> files it governed:
     # a commit can carry a config that turns off the rule its secret would meet, so the summary
     # names every such config (red team, issue 10).
-    disabled: Counter[tuple[str, tuple[str, ...]]] = field(default_factory=Counter)
+    disabled: Counter[DisabledKey] = field(default_factory=Counter)
 
     def merge(self, other: Stats) -> None:
         self.files_scanned += other.files_scanned
@@ -236,7 +240,8 @@ class _Scanner:
     configs: Resolver
     large: bool
     # Pipelines of nested configs, built on first use (in the worker that meets one).
-    others: dict[int, Pipeline] = field(default_factory=dict)
+    # Each with the (config file, rules) it disables beyond the primary's, for Stats.disabled.
+    others: dict[int, tuple[Pipeline, DisabledKey | None]] = field(default_factory=dict)
     # Their engines, by rule set: the primary's is reused by every config with the same rules.
     engines: dict[RulesKey, Engine] = field(default_factory=dict)
 
@@ -248,15 +253,19 @@ class _Scanner:
         config = self.configs.for_file(fs_path)
         if config is self.configs.primary:
             return self.pipeline
-        built = self.others.get(id(config))
-        if built is None:
+        known = self.others.get(id(config))
+        if known is None:
             built = Pipeline.build(config, large=self.large, engines=self.engines)
-            self.others[id(config)] = built
-        disabled = tuple(sorted(set(config.disable) - set(self.configs.primary.disable)))
-        if disabled:
-            where = os.path.relpath(config.source) if config.source else "configuration"
-            stats.disabled[(where, disabled)] += 1
-        return built
+            known = self.others[id(config)] = (built, self._disabled(config))
+        if known[1] is not None:
+            stats.disabled[known[1]] += 1
+        return known[0]
+
+    def _disabled(self, config: Config) -> DisabledKey | None:
+        rules = tuple(sorted(set(config.disable) - set(self.configs.primary.disable)))
+        if not rules:
+            return None
+        return (os.path.relpath(config.source) if config.source else "configuration", rules)
 
     def __call__(self, batch: Any) -> tuple[list[Found], Stats]:
         stats = Stats()
