@@ -91,7 +91,15 @@ def test_giant_lines_and_decoders_grow_linearly() -> None:
     # measured 9x growth once on a quiet machine, 3-4x on every rerun).
     containers = [li.measure(c, QUICK_SIZE, 2, ratio=False) for c in li.decoder_cases(backend)]
     measured = rules + containers
-    failures = [m for m in measured if _superlinear(m)]
+    # A case over the bound is measured again, fastest of five: at these sizes one slow run of
+    # the small input (a scheduler hiccup on a 2-core runner) read as 9x growth now and then; a
+    # quadratic case is over the bound every time.
+    failures = [
+        again
+        for m in measured
+        if _superlinear(m)
+        and _superlinear(again := li.measure(m.case, QUICK_SIZE, 5, ratio=False))
+    ]
     assert not failures, _report(failures, QUICK_SIZE)
 
 
