@@ -77,8 +77,18 @@ def _report(failures: list[li.Measure], size: int) -> str:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_every_rule_and_decoder_is_linear_on_adversarial_input(backend: str) -> None:
     measured = [li.measure(case, li.MB, REPEAT) for case in li.all_cases(backend)]
-    failures = [m for m in measured if _superlinear(m) or m.ratio > _bound(m)]
+    # Over a bound once is measured again, fastest of twice as many runs: a CI run failed one
+    # linear case (4x elsewhere) at 8.1x growth; a quadratic or slow case fails both times.
+    failures = [
+        again
+        for m in measured
+        if _over(m) and _over(again := li.measure(m.case, li.MB, 2 * REPEAT))
+    ]
     assert not failures, _report(failures, li.MB)
+
+
+def _over(m: li.Measure) -> bool:
+    return _superlinear(m) or m.ratio > _bound(m)
 
 
 def test_giant_lines_and_decoders_grow_linearly() -> None:
